@@ -1,0 +1,3 @@
+from sockelint.cli import main
+
+raise SystemExit(main())

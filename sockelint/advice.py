@@ -1,0 +1,135 @@
+"""Advice that fits what a workload is doing.
+
+The knowledge is data: a table of use cases, each recognised by image names
+and by the commands the workload runs, each with the safer alternative. The
+first use case that matches wins; the last one matches everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sockelint.model import Workload
+from sockelint.proxies import repository
+
+
+@dataclass(frozen=True, slots=True)
+class UseCase:
+    name: str
+    images: tuple[str, ...]  # substrings of the repository name
+    programs: tuple[tuple[str, ...], ...]  # leading argv words it runs
+    advice: str
+
+
+USE_CASES: tuple[UseCase, ...] = (
+    UseCase(
+        "image builds in CI",
+        (
+            "=docker",
+            "docker/",
+            "dind",
+            "gitlab-runner",
+            "jenkins",
+            "drone",
+            "woodpecker",
+            "actions-runner",
+            "buildkite",
+            "teamcity",
+            "circleci",
+            "agent",
+            "runner",
+        ),
+        (("docker", "build"), ("docker", "push"), ("docker", "buildx")),
+        "For image builds, use Buildah or rootless BuildKit (a remote BuildKit "
+        "daemon reached over mutual TLS) instead of the host engine; Kaniko "
+        "only from a maintained fork, as upstream was archived in June 2025.",
+    ),
+    UseCase(
+        "restarts and updates",
+        ("watchtower", "autoheal", "ouroboros", "diun", "shepherd"),
+        (("docker", "restart"), ("docker", "update")),
+        "Leave restarts and updates to the orchestrator's own lifecycle "
+        "(restart policies, rolling updates). If a tool must do it, give it a "
+        "socket proxy with only the write calls it needs, and know that write "
+        "access to the API stays close to root.",
+    ),
+    UseCase(
+        "dashboards, discovery, log and metric collectors",
+        (
+            "traefik",
+            "portainer",
+            "dozzle",
+            "homepage",
+            "cadvisor",
+            "datadog",
+            "promtail",
+            "grafana/agent",
+            "alloy",
+            "telegraf",
+            "filebeat",
+            "fluent",
+            "logspout",
+            "vector",
+            "netdata",
+            "nginx-proxy",
+            "docker-gen",
+            "glances",
+            "ctop",
+            "uptime-kuma",
+            "yacht",
+            "dockge",
+            "newrelic",
+            "sysdig",
+            "scope",
+            "node-exporter",
+            "otel",
+            "caddy",
+        ),
+        (("docker", "ps"), ("docker", "inspect"), ("docker", "logs"),
+         ("docker", "stats"), ("docker", "events")),
+        "Put a socket proxy (tecnativa/docker-socket-proxy or "
+        "linuxserver/socket-proxy) on an `internal: true` network and allow "
+        "only the read calls this tool needs (for example CONTAINERS=1), then "
+        "point it at the proxy with DOCKER_HOST=tcp://socket-proxy:2375.",
+    ),
+    UseCase(
+        "image pulls",
+        (),
+        (("docker", "pull"),),
+        "Pre-pull the images it needs before it starts (or use init "
+        "containers in Kubernetes) instead of giving it the engine.",
+    ),
+    UseCase(
+        "unknown",
+        (),
+        (),
+        "Remove the mount if the workload does not need the engine; if it "
+        "only reads container state, give it a socket proxy on an internal "
+        "network with read-only flags instead.",
+    ),
+)
+
+
+def use_case(workload: Workload | None) -> UseCase:
+    if workload is None:
+        return USE_CASES[-1]
+    image = repository(workload.image.text) if workload.image else ""
+    name = workload.name.lower()
+    programs = [tuple(c.argv[:2]) for c in workload.commands]
+    for case in USE_CASES[:-1]:
+        if any(_names(part, image, name) for part in case.images):
+            return case
+        if any(p in case.programs for p in programs):
+            return case
+    return USE_CASES[-1]
+
+
+def advise(workload: Workload | None) -> str:
+    return use_case(workload).advice
+
+
+def _names(part: str, image: str, name: str) -> bool:
+    """`=docker` matches that repository exactly; others are substrings."""
+    if part.startswith("="):
+        return image == part[1:]
+    return part in image or part in name

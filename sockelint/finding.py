@@ -1,0 +1,24 @@
+"""A finding: one rule, one place, one message."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sockelint.span import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str  # the rule id, SL101
+    span: Span
+    message: str
+    advice: str = ""
+    # What the finding is about, without its position: the normalised host
+    # path and workload names, a flag. Fingerprints hash it with the rule and
+    # the path, so they survive lines moving.
+    subject: str = ""
+
+    def fingerprint(self) -> str:
+        key = "\0".join((self.rule, self.span.path, self.subject or self.message))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]

@@ -1,0 +1,108 @@
+"""What kind of input a file is: decided by its name, then by its content.
+
+Only kinds with a source module are scanned; the others are skipped with a
+reason, so no file is silently lost.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import PurePosixPath
+
+# (pattern on the file name, kind); first match wins.
+_BY_NAME: tuple[tuple[str, str], ...] = (
+    ("compose.yaml", "compose"),
+    ("compose.yml", "compose"),
+    ("compose.*.yaml", "compose"),
+    ("compose.*.yml", "compose"),
+    ("compose-*.yaml", "compose"),
+    ("compose-*.yml", "compose"),
+    ("docker-compose*.yaml", "compose"),
+    ("docker-compose*.yml", "compose"),
+    ("*.compose.yaml", "compose"),
+    ("*.compose.yml", "compose"),
+    ("dockerfile", "dockerfile"),
+    ("dockerfile.*", "dockerfile"),
+    ("*.dockerfile", "dockerfile"),
+    ("containerfile", "dockerfile"),
+    ("containerfile.*", "dockerfile"),
+    ("makefile", "makefile"),
+    ("gnumakefile", "makefile"),
+    ("*.mk", "makefile"),
+    ("*.sh", "shell"),
+    ("*.bash", "shell"),
+    ("*.zsh", "shell"),
+    ("daemon.json", "daemon-json"),
+    ("docker.service", "systemd"),
+    ("docker.socket", "systemd"),
+    ("*.md", "markdown"),
+    ("*.markdown", "markdown"),
+    ("jenkinsfile", "jenkins"),
+    ("jenkinsfile.*", "jenkins"),
+    ("*.jenkinsfile", "jenkins"),
+    (".gitlab-ci.yml", "gitlab-ci"),
+    (".drone.yml", "drone"),
+    (".woodpecker.yml", "woodpecker"),
+    (".woodpecker.yaml", "woodpecker"),
+    ("azure-pipelines.yml", "azure-pipelines"),
+    ("azure-pipelines.yaml", "azure-pipelines"),
+    ("devcontainer.json", "devcontainer"),
+    (".devcontainer.json", "devcontainer"),
+)
+
+_SHEBANG = re.compile(r"^#!\s*\S*(?:/|env\s+)(?:ba|da|k|z)?sh\b")
+
+
+def kind_of(path: str, head: str) -> str | None:
+    """The kind of a file from its path and its first few kilobytes."""
+    posix = PurePosixPath(path.replace("\\", "/"))
+    name = posix.name.lower()
+    parts = [p.lower() for p in posix.parts]
+
+    by_path = _by_path(parts, name)
+    if by_path:
+        return by_path
+    for pattern, kind in _BY_NAME:
+        if fnmatch.fnmatchcase(name, pattern):
+            return kind
+    if name.endswith((".yml", ".yaml")):
+        return _yaml_kind(parts, head)
+    if name.endswith(".json") and head.lstrip().startswith("["):
+        return "inspect" if '"HostConfig"' in head or '"Mounts"' in head else None
+    if _SHEBANG.match(head):
+        return "shell"
+    return None
+
+
+def _by_path(parts: list[str], name: str) -> str | None:
+    if ".github" in parts and "workflows" in parts and name.endswith((".yml", ".yaml")):
+        return "github-actions"
+    if ".woodpecker" in parts and name.endswith((".yml", ".yaml")):
+        return "woodpecker"
+    if ".gitlab" in parts and name.endswith((".yml", ".yaml")):
+        return "gitlab-ci"
+    if ".devcontainer" in parts and name == "devcontainer.json":
+        return "devcontainer"
+    if name.endswith(".conf") and any(p.startswith("docker.service.d") for p in parts):
+        return "systemd"
+    if len(parts) >= 2 and parts[-2] == "default" and name == "docker":
+        return "default-docker"
+    if name == "config.toml" and "gitlab-runner" in "/".join(parts):
+        return "gitlab-runner"
+    if "templates" in parts and name.endswith((".yaml", ".yml", ".tpl")):
+        return "helm" if name.endswith((".yaml", ".yml")) else None
+    return None
+
+
+_K8S = re.compile(r"^apiVersion\s*:", re.MULTILINE)
+_K8S_KIND = re.compile(r"^kind\s*:", re.MULTILINE)
+_SERVICES = re.compile(r"^services\s*:", re.MULTILINE)
+
+
+def _yaml_kind(parts: list[str], head: str) -> str | None:
+    if _K8S.search(head) and _K8S_KIND.search(head):
+        return "kubernetes"
+    if _SERVICES.search(head) and re.search(r"^\s+(image|build)\s*:", head, re.M):
+        return "compose"
+    return None

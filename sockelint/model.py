@@ -1,0 +1,168 @@
+"""The one small model every source produces and every rule reads.
+
+A source turns text into `Facts`; it decides nothing about findings. The
+rules are written once against these classes, so a socket mount is the same
+fact whether it came from compose, Kubernetes, a `docker run` in a script or
+a CI job container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sockelint.span import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A value as the program will see it, and where it is written.
+
+    For shell words `text` is unquoted and has known variables expanded;
+    `raw` is the text as written in the file.
+    """
+
+    text: str
+    span: Span
+    raw: str = ""
+
+
+@dataclass(slots=True)
+class Command:
+    """One simple command: `argv[0]` is the program (after sudo, env, exec)."""
+
+    words: list[Word]
+    span: Span
+    # Where it runs: "host" for scripts, or the workload name for commands a
+    # container runs (compose command, Kubernetes args, Dockerfile RUN).
+    runs_in: str = "host"
+    # Assignments written before the program (`DOCKER_HOST=tcp://x docker ps`).
+    env: list[Word] = field(default_factory=list)
+    # Text written into a file by this command (echo/printf/heredoc redirected
+    # to a path), keyed by the target path: daemon configs written by scripts.
+    writes: dict[str, Word] = field(default_factory=dict)
+
+    @property
+    def argv(self) -> list[str]:
+        return [word.text for word in self.words]
+
+
+@dataclass(slots=True)
+class Mount:
+    """A host path (or named volume) made visible inside a workload."""
+
+    source: Word  # the host side as written (or the volume name)
+    span: Span  # what a finding points at: the entry, `source`, `-v` word, path
+    host_path: str | None  # normalised host path; None for a named volume
+    target: str | None = None
+    read_only: Span | None = None  # what made it read-only, if anything
+    kind: str = "bind"  # bind, hostPath, volume-bind, mount-flag, devcontainer
+    # Workloads that get this very mount (an anchor, `extends`, a shared pod
+    # volume); filled by sources that share one written mount.
+    shared_by: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EnvVar:
+    name: str
+    value: str | None
+    span: Span  # the whole entry (`NAME=value` or the `NAME:` key line)
+    value_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """A published port: host side to container side."""
+
+    container_port: str
+    host_port: str | None
+    host_ip: str | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Workload:
+    """One container as declared anywhere."""
+
+    name: str
+    span: Span  # the declaration (service key, container name, `run` word)
+    origin: str  # compose service, kubernetes container, docker run, ...
+    image: Word | None = None
+    mounts: list[Mount] = field(default_factory=list)
+    privileged: Span | None = None
+    env: list[EnvVar] = field(default_factory=list)
+    groups: list[Word] = field(default_factory=list)  # group_add, --group-add
+    ports: list[Port] = field(default_factory=list)
+    networks: list[Word] = field(default_factory=list)
+    has_networks_key: bool = False  # compose: networks written at all
+    network_mode: Word | None = None
+    commands: list[Command] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    # The workload's whole extent, for findings about the workload itself.
+    extent: Span | None = None
+
+    def env_value(self, name: str) -> EnvVar | None:
+        for var in reversed(self.env):
+            if var.name == name:
+                return var
+        return None
+
+
+@dataclass(slots=True)
+class DaemonConfig:
+    """A container engine started or configured somewhere."""
+
+    span: Span
+    origin: str  # dockerd flags, daemon.json, systemd unit, dind service, ...
+    listeners: list[Word] = field(default_factory=list)  # -H / hosts values
+    tls: Span | None = None
+    tlsverify: Span | None = None
+    # The TLS state written explicitly false (`--tlsverify=false`).
+    tls_disabled: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientEndpoint:
+    """A client pointed at an engine: DOCKER_HOST, `-H`, DOCKER_TLS_VERIFY."""
+
+    host: Word
+    tls_verify: bool
+    origin: str
+    workload: str | None = None  # the workload whose environment holds it
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    name: str
+    internal: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Text the source could not read: becomes an SL000 finding."""
+
+    span: Span
+    reason: str
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything one file says about engine access."""
+
+    path: str
+    kind: str
+    workloads: list[Workload] = field(default_factory=list)
+    daemons: list[DaemonConfig] = field(default_factory=list)
+    clients: list[ClientEndpoint] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    networks: dict[str, Network] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def extend(self, other: Facts) -> None:
+        """Take in what an embedded source (a script, a fence) found."""
+        self.workloads += other.workloads
+        self.daemons += other.daemons
+        self.clients += other.clients
+        self.commands += other.commands
+        self.networks.update(other.networks)
+        self.problems += other.problems

@@ -1,0 +1,29 @@
+"""Sources: one module per kind of input, each turning text into `Facts`.
+
+Modules are imported on first use, so a run over Dockerfiles never pays for
+the YAML parser and a run over compose files never loads tree-sitter unless
+a command needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from sockelint.document import Document
+from sockelint.model import Facts
+
+Parser = Callable[[Document], Facts]
+
+# kind -> module defining `parse(document) -> Facts`
+MODULES: dict[str, str] = {
+    "compose": "sockelint.sources.compose",
+    "shell": "sockelint.sources.shell",
+    "makefile": "sockelint.sources.makefile",
+}
+
+
+def parser(kind: str) -> Parser:
+    module = importlib.import_module(MODULES[kind])
+    parse: Parser = module.parse
+    return parse
