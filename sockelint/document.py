@@ -12,6 +12,9 @@ class Document:
     path: str  # as reported: relative to the working directory, with `/`
     text: str
     kind: str = ""
+    # Where the file is on disk, for sources that read a neighbour (the
+    # `.env` beside a compose file, a chart's `Chart.yaml`); None for stdin.
+    location: str | None = None
     _lines: list[str] | None = field(default=None, repr=False)
 
     @property
