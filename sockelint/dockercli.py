@@ -1,12 +1,642 @@
 """Commands that reach an engine: `docker run` and friends, `dockerd`, clients.
 
-(The interpretation is being written; for now no command yields facts.)
+`docker`/`podman`/`nerdctl` `run`, `create`, `container run|create` and
+`service create` become a `Workload`, with their options parsed the way the
+CLI parses them (which options take a value, `-itd`, `--opt=value`); the
+arguments after the image are a command that runs inside that workload.
+`dockerd` and `docker daemon` become a daemon config; `-H`/`--host` and
+`DOCKER_HOST` (prefix, assignment, `export`) become client endpoints.
 """
 
 from __future__ import annotations
 
-from sockelint.model import Command, Facts
+from dataclasses import dataclass
+
+from sockelint import dockerd
+from sockelint.model import (
+    ClientEndpoint,
+    Command,
+    EnvVar,
+    Facts,
+    Mount,
+    Network,
+    Port,
+    Word,
+    Workload,
+)
+from sockelint.span import Span
+
+CLIENTS = frozenset({"docker", "podman", "nerdctl"})
+_DECLARATIONS = frozenset({"export", "declare", "local", "readonly", "typeset"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
-def interpret(command: Command, facts: Facts) -> None:
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Global options (before the subcommand) that take a value.
+_GLOBAL_VALUED = _words(
+    "-H --host -c --context --config -l --log-level --tlscacert "
+    "--tlscert --tlskey --url --connection --root --runroot "
+    "--storage-driver --cgroup-manager --events-backend --identity "
+    "--module --network-cmd-path --runtime --tmpdir --address -a -n "
+    "--namespace --snapshotter --cni-path --cni-netconfpath --data-root "
+    "--cgroup-manager --storage-opt --hooks-dir"
+)
+
+# `run`/`create`/`service create` options that take a value; every other
+# option is a switch (`--rm`, `-d`, `--privileged`, or `--opt=value`).
+_RUN_VALUED = _words(
+    "-a --attach --add-host --annotation --blkio-weight "
+    "--blkio-weight-device --cap-add --cap-drop --cgroup-parent "
+    "--cgroupns --cidfile --cpu-period --cpu-quota --cpu-rt-period "
+    "--cpu-rt-runtime -c --cpu-shares --cpus --cpuset-cpus "
+    "--cpuset-mems --device --device-cgroup-rule --device-read-bps "
+    "--device-read-iops --device-write-bps --device-write-iops --dns "
+    "--dns-option --dns-opt --dns-search --domainname --entrypoint -e "
+    "--env --env-file --expose --gpus --group-add --health-cmd "
+    "--health-interval --health-retries --health-start-period "
+    "--health-start-interval --health-timeout -h --hostname --ip --ip6 "
+    "--ipc --isolation --kernel-memory -l --label --label-file --link "
+    "--link-local-ip --log-driver --log-opt --mac-address -m --memory "
+    "--memory-reservation --memory-swap --memory-swappiness --mount "
+    "--name --network --net --network-alias --net-alias --oom-score-adj "
+    "--pid --pids-limit --platform -p --publish --pull --restart "
+    "--runtime --security-opt --shm-size --stop-signal --stop-timeout "
+    "--storage-opt --sysctl --tmpfs --ulimit -u --user --userns --uts "
+    "-v --volume --volume-driver --volumes-from -w --workdir "
+    "--detach-keys --pod --secret --systemd --sdnotify --hooks-dir "
+    "--uidmap --gidmap --subuidname --subgidname --chrootdirs "
+    "--group-entry --passwd-entry --personality --pidfile "
+    "--preserve-fds --requires --arch --os --variant --tz --umask "
+    "--unsetenv --authfile --cert-dir --creds --decryption-key "
+    "--image-volume --init-path --seccomp-policy --timeout "
+    "--cgroup-conf --cgroups --conmon-pidfile --health-on-failure "
+    "--health-startup-cmd --health-startup-interval "
+    "--health-startup-retries --health-startup-success "
+    "--health-startup-timeout --retry --retry-delay --mac --pod-id-file "
+    "--rdt-class --label-file --health-log-destination --mode "
+    "--replicas --constraint --placement-pref --container-label "
+    "--endpoint-mode --update-delay --update-failure-action "
+    "--update-max-failure-ratio --update-monitor --update-order "
+    "--update-parallelism --rollback-delay --rollback-failure-action "
+    "--rollback-max-failure-ratio --rollback-monitor --rollback-order "
+    "--rollback-parallelism --restart-condition --restart-delay "
+    "--restart-max-attempts --restart-window --reserve-cpu "
+    "--reserve-memory --limit-cpu --limit-memory --limit-pids --config "
+    "--host --stop-grace-period --generic-resource --group "
+    "--credential-spec --max-replicas --replicas-max-per-node "
+    "--hostname"
+)
+_VOLUME_OPTIONS = _words(
+    "ro rw z Z shared slave private rshared rslave rprivate nocopy "
+    "consistent cached delegated U O exec noexec suid nosuid dev nodev "
+    "idmap readonly"
+)
+_TRUE = frozenset({"", "1", "true", "yes"})
+
+
+@dataclass(slots=True)
+class _Value:
+    """An option's value: the word holding it and where in it it starts."""
+
+    word: Word
+    offset: int  # index in word.text where the value starts
+
+    @property
+    def text(self) -> str:
+        return self.word.text[self.offset :]
+
+    def part(self, start: int, end: int) -> Span:
+        """The span of text[start:end] of the value, if it can be placed
+        exactly; else the whole word."""
+        return sub_span(self.word, self.offset + start, self.offset + end)
+
+
+def sub_span(word: Word, start: int, end: int) -> Span:
+    """Span of word.text[start:end] when the word is written as is (or in
+    one pair of quotes) on one line; the word's span otherwise."""
+    span = word.span
+    raw = word.raw or word.text
+    shift = 0
+    if raw != word.text:
+        quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
+        if not (quoted and raw[1:-1] == word.text):
+            return span
+        shift = 1
+    if span.line != span.end_line or span.end_column - span.column != len(raw):
+        return span
+    return Span(
+        span.path,
+        span.line,
+        span.column + shift + start,
+        span.line,
+        span.column + shift + end,
+    )
+
+
+# --------------------------------------------------------------------------
+
+
+def interpret(command: Command, facts: Facts, depth: int = 0) -> None:
+    words = command.words
+    if not words or depth > 4:
+        return
+
+    program = words[0].text.rsplit("/", 1)[-1]
+    _env_clients(command, facts)
+    if program == "dockerd":
+        facts.daemons.append(
+            dockerd.daemon_from_words(words, command.span, "dockerd command")
+        )
+    elif program in CLIENTS:
+        _client(command, facts, program, depth)
+    elif program in _DECLARATIONS or _is_assignment(words[0].text):
+        _assignment_clients(command, facts)
+
+
+def _client(command: Command, facts: Facts, program: str, depth: int) -> None:
+    words = command.words
+    index, hosts, tls_verify = _globals(words)
+    for host in hosts:
+        verified = tls_verify or _script_verifies(command, facts)
+        facts.clients.append(
+            ClientEndpoint(host, verified, f"{program} -H", _workload_of(command))
+        )
+
+    subcommand = [w.text for w in words[index : index + 2]]
+    if subcommand[:1] == ["daemon"]:
+        daemon = dockerd.daemon_from_words(
+            words[index:], command.span, f"{program} daemon"
+        )
+        facts.daemons.append(daemon)
+    elif subcommand[:1] in (["run"], ["create"]):
+        _workload(command, facts, index, f"{program} {subcommand[0]}", depth)
+    elif subcommand in (
+        ["container", "run"],
+        ["container", "create"],
+        ["service", "create"],
+    ):
+        _workload(command, facts, index + 1, f"{program} {' '.join(subcommand)}", depth)
+    elif subcommand == ["network", "create"]:
+        _network(command, facts, index + 2)
+
+
+def _globals(words: list[Word]) -> tuple[int, list[Word], bool]:
+    """Index of the subcommand, the `-H` hosts and whether TLS is verified."""
+    hosts: list[Word] = []
+    verify = False
+    index = 1
+    while index < len(words):
+        text = words[index].text
+        if not text.startswith("-") or text == "-":
+            break
+        name, equals, _ = text.partition("=")
+        if name == "--tlsverify":
+            verify = not equals or text.split("=", 1)[1].lower() not in _FALSE
+        if name in ("-H", "--host"):
+            value = _option_value(words, index, name, equals)
+            if value is not None:
+                hosts.append(_as_word(value))
+        elif text.startswith("-H") and not text.startswith("--") and len(text) > 2:
+            hosts.append(_as_word(_Value(words[index], 2)))
+        if name in _GLOBAL_VALUED and not equals:
+            index += 1
+        index += 1
+    return index, hosts, verify
+
+
+def _option_value(
+    words: list[Word], index: int, name: str, equals: str
+) -> _Value | None:
+    if equals:
+        return _Value(words[index], len(name) + 1)
+    if index + 1 < len(words):
+        return _Value(words[index + 1], 0)
     return None
+
+
+def _as_word(value: _Value) -> Word:
+    if value.offset == 0:
+        return value.word
+    return Word(value.text, value.part(0, len(value.text)), value.text)
+
+
+# --------------------------------------------------------------------------
+# run / create / service create
+
+
+def _options(
+    words: list[Word], start: int
+) -> tuple[list[tuple[str, _Value | None, Word]], int]:
+    """(option name, value, option word) of each option, and the index of
+    the image."""
+    options: list[tuple[str, _Value | None, Word]] = []
+    index = start
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        if text == "--":
+            index += 1
+            break
+        if not text.startswith("-") or text == "-":
+            break
+        if text.startswith("--"):
+            name, equals, _ = text.partition("=")
+            if equals:
+                options.append((name, _Value(word, len(name) + 1), word))
+            elif name in _RUN_VALUED and index + 1 < len(words):
+                index += 1
+                options.append((name, _Value(words[index], 0), word))
+            else:
+                options.append((name, None, word))
+            index += 1
+            continue
+        index = _short_options(words, index, options)
+    return options, index
+
+
+def _short_options(
+    words: list[Word], index: int, options: list[tuple[str, _Value | None, Word]]
+) -> int:
+    """`-itd`, `-p80:80`, `-v /a:/b`: switches until one takes a value."""
+    word = words[index]
+    text = word.text
+    for position in range(1, len(text)):
+        name = "-" + text[position]
+        if name not in _RUN_VALUED:
+            options.append((name, None, word))
+            continue
+        if position + 1 < len(text):
+            offset = position + 1 + (text[position + 1] == "=")
+            options.append((name, _Value(word, offset), word))
+            return index + 1
+        if index + 1 < len(words):
+            options.append((name, _Value(words[index + 1], 0), word))
+            return index + 2
+        return index + 1
+    return index + 1
+
+
+def _workload(
+    command: Command, facts: Facts, index: int, origin: str, depth: int
+) -> None:
+    words = command.words
+    verb = words[index]
+    options, image_index = _options(words, index + 1)
+    image = words[image_index] if image_index < len(words) else None
+    workload = Workload(
+        name=image.text if image is not None else verb.text,
+        span=verb.span,
+        origin=origin,
+        image=image,
+        extent=command.span,
+    )
+
+    for name, value, word in options:
+        _apply(workload, name, value, word)
+
+    facts.workloads.append(workload)
+    if image is not None:
+        _inner_commands(command, workload, image_index, options, facts, depth)
+
+
+def _apply(workload: Workload, name: str, value: _Value | None, word: Word) -> None:
+    if value is None:
+        if name == "--privileged":
+            workload.privileged = word.span
+        elif name == "--use-api-socket":
+            workload.mounts.append(_api_socket(word))
+        return
+
+    span = word.span if value.word is word else _through(word.span, value.word.span)
+    text = value.text
+    if name in ("-v", "--volume"):
+        mount = _volume(value, span)
+        if mount is not None:
+            workload.mounts.append(mount)
+    elif name == "--mount":
+        mount = _mount_flag(value, span)
+        if mount is not None:
+            workload.mounts.append(mount)
+    elif name == "--privileged":
+        if text.lower() in _TRUE:
+            workload.privileged = word.span
+    elif name == "--name":
+        workload.name = text
+    elif name in ("-e", "--env"):
+        workload.env.append(_env(value, span))
+    elif name == "--group-add":
+        workload.groups.append(_as_word(value))
+    elif name in ("-p", "--publish"):
+        workload.ports.append(_port(value, span))
+    elif name in ("--network", "--net"):
+        _network_option(workload, _as_word(value))
+    elif name in ("-l", "--label", "--container-label"):
+        key, _, label = text.partition("=")
+        workload.labels[key] = label
+
+
+def _network_option(workload: Workload, network: Word) -> None:
+    workload.has_networks_key = True
+    if network.text in ("host", "none", "bridge") or network.text.startswith(
+        "container:"
+    ):
+        workload.network_mode = network
+    else:
+        workload.networks.append(network)
+
+
+def _inner_commands(
+    command: Command,
+    workload: Workload,
+    image_index: int,
+    options: list[tuple[str, _Value | None, Word]],
+    facts: Facts,
+    depth: int,
+) -> None:
+    """The command the container runs: the entrypoint (if given) and the
+    arguments after the image, interpreted in turn (a dind image started
+    with `dockerd -H tcp://...`)."""
+    from sockelint.sources import shell
+
+    argv = list(command.words[image_index + 1 :])
+    entrypoint = [_as_word(v) for n, v, _ in options if n == "--entrypoint" and v]
+    if entrypoint and entrypoint[-1].text:
+        argv = [entrypoint[-1], *argv]
+    if not argv:
+        return
+
+    for inner in shell.commands_from_argv(argv, runs_in=workload.name):
+        workload.commands.append(inner)
+        facts.commands.append(inner)
+        interpret(inner, facts, depth + 1)
+
+
+def _through(first: Span, last: Span) -> Span:
+    """From `first` through `last`; just `first` when `last` was brought in
+    from elsewhere (a make variable written earlier in the file)."""
+    if (last.end_line, last.end_column) <= (first.line, first.column):
+        return first
+    return Span(first.path, first.line, first.column, last.end_line, last.end_column)
+
+
+# --------------------------------------------------------------------------
+# Mounts
+
+
+def _volume(value: _Value, span: Span) -> Mount | None:
+    """`-v host:container[:options]`; one path is an anonymous volume and a
+    name is a named volume, neither a bind of the host."""
+    text = value.text
+    parts = _volume_parts(text)
+    if len(parts) < 2:
+        return Mount(
+            _as_word(value), span, None, parts[0][1] if parts else None, kind="volume"
+        )
+
+    (host_start, host), (_, target) = parts[0], parts[1]
+    options = parts[2] if len(parts) > 2 else None
+    read_only = None
+    if options is not None:
+        read_only = _read_only_in(value, options)
+
+    source = Word(host, value.part(host_start, host_start + len(host)), host)
+    host_path = host if _is_host_path(host) else None
+    return Mount(
+        source, span, host_path, target, read_only, "bind" if host_path else "volume"
+    )
+
+
+def _volume_parts(text: str) -> list[tuple[int, str]]:
+    """The colon-separated fields with their offsets; a Windows drive
+    (`C:\\x`, `c:/x`) stays with its path."""
+    fields: list[tuple[int, str]] = []
+    start = 0
+    for piece in text.split(":"):
+        fields.append((start, piece))
+        start += len(piece) + 1
+    merged: list[tuple[int, str]] = []
+    for offset, piece in fields:
+        previous = merged[-1][1] if merged else ""
+        if len(previous) == 1 and previous.isalpha() and piece[:1] in ("\\", "/"):
+            merged[-1] = (merged[-1][0], previous + ":" + piece)
+        else:
+            merged.append((offset, piece))
+    if len(merged) > 3:
+        # `host:container:ro` is three fields; more colons belong to paths.
+        merged = [
+            merged[0],
+            (merged[1][0], ":".join(p for _, p in merged[1:-1])),
+            merged[-1],
+        ]
+    if len(merged) == 3 and not set(merged[2][1].split(",")) <= _VOLUME_OPTIONS:
+        merged = [merged[0], (merged[1][0], merged[1][1] + ":" + merged[2][1])]
+    return merged
+
+
+def _read_only_in(value: _Value, options: tuple[int, str]) -> Span | None:
+    start, text = options
+    offset = start
+    for option in text.split(","):
+        if option in ("ro", "readonly"):
+            return value.part(offset, offset + len(option))
+        offset += len(option) + 1
+    return None
+
+
+def _is_host_path(host: str) -> bool:
+    if not host:
+        return False
+    if host[0] in "/.~$\\":
+        return True
+    return len(host) >= 2 and host[1] == ":" and host[0].isalpha()
+
+
+def _mount_flag(value: _Value, span: Span) -> Mount | None:
+    """`--mount type=bind,source=...,target=...,readonly`: a bind, or a
+    volume whose driver options bind a host directory."""
+    fields = _csv_fields(value.text)
+    keys: dict[str, tuple[int, str]] = {}
+    read_only: Span | None = None
+    for offset, field in fields:
+        key, equals, item = field.partition("=")
+        key = key.strip().lower()
+        if key in ("readonly", "ro") and (not equals or item.strip().lower() in _TRUE):
+            read_only = value.part(offset, offset + len(field))
+        elif key == "volume-opt":
+            option, _, setting = item.partition("=")
+            keys["opt:" + option] = (offset + len(key) + 1 + len(option) + 1, setting)
+        else:
+            keys[key] = (offset + len(key) + 1, item)
+
+    kind = keys.get("type", (0, "volume"))[1].lower()
+    source = keys.get("source") or keys.get("src")
+    target = keys.get("target") or keys.get("destination") or keys.get("dst")
+    if kind == "volume" and "bind" in keys.get("opt:o", (0, ""))[1].split(","):
+        source, kind = keys.get("opt:device"), "volume-bind"
+    elif kind == "bind":
+        kind = "mount-flag"
+    if source is None:
+        return None
+
+    start, host = source
+    word = Word(host, value.part(start, start + len(host)), host)
+    host_path = host if kind != "volume" else None
+    return Mount(word, span, host_path, target[1] if target else None, read_only, kind)
+
+
+def _csv_fields(text: str) -> list[tuple[int, str]]:
+    """The comma-separated fields of a `--mount` value; a field may be in
+    double quotes (the CLI reads it as CSV)."""
+    fields: list[tuple[int, str]] = []
+    start = 0
+    quoted = False
+    for index, char in enumerate(text + ","):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            fields.append((start, text[start:index].replace('"', "")))
+            start = index + 1
+    return fields
+
+
+def _api_socket(word: Word) -> Mount:
+    """`--use-api-socket` (Docker 28) mounts the engine socket itself."""
+    socket = "/var/run/docker.sock"
+    return Mount(
+        Word(socket, word.span, word.raw), word.span, socket, socket, None, "api-socket"
+    )
+
+
+# --------------------------------------------------------------------------
+# Environment, ports, networks
+
+
+def _env(value: _Value, span: Span) -> EnvVar:
+    text = value.text
+    name, equals, setting = text.partition("=")
+    value_span = value.part(len(name) + 1, len(text)) if equals else None
+    return EnvVar(name, setting if equals else None, span, value_span)
+
+
+def _port(value: _Value, span: Span) -> Port:
+    """`[ip:][host:]container[/proto]`; the ip may be `[::1]`. The service
+    long form is `published=8080,target=80,mode=host`."""
+    text = value.text
+    if "=" in text:
+        pairs = dict(f.partition("=")[::2] for f in text.split(","))
+        return Port(pairs.get("target", ""), pairs.get("published"), None, span)
+
+    ip = None
+    if text.startswith("["):
+        ip, _, text = text[1:].partition("]")
+        text = text.lstrip(":")
+    parts = text.rsplit(":", 2) if ip is None else text.rsplit(":", 1)
+    if len(parts) == 3:
+        ip, host, container = parts
+    elif len(parts) == 2:
+        host, container = parts
+    else:
+        host, container = None, parts[0]
+    return Port(container, host or None, ip or None, span)
+
+
+def _network(command: Command, facts: Facts, index: int) -> None:
+    """`docker network create --internal NAME`."""
+    words = command.words
+    internal = False
+    name: Word | None = None
+    while index < len(words):
+        text = words[index].text
+        if text.startswith("--internal"):
+            internal = text.partition("=")[2].lower() not in _FALSE - {""}
+        elif text in (
+            "-d",
+            "--driver",
+            "--subnet",
+            "--gateway",
+            "--ip-range",
+            "-o",
+            "--opt",
+            "--label",
+            "--scope",
+            "--ipam-driver",
+            "--aux-address",
+            "--config-from",
+            "--ipam-opt",
+        ):
+            index += 1
+        elif not text.startswith("-"):
+            name = words[index]
+            break
+        index += 1
+    if name is not None:
+        facts.networks[name.text] = Network(name.text, internal, name.span)
+
+
+# --------------------------------------------------------------------------
+# Clients from DOCKER_HOST
+
+
+def _env_clients(command: Command, facts: Facts) -> None:
+    """`DOCKER_HOST=tcp://x docker ps`: the prefix points this command at an
+    engine."""
+    prefix = {w.text.partition("=")[0]: w for w in command.env}
+    host = prefix.get("DOCKER_HOST")
+    if host is None:
+        return
+    verify = prefix.get("DOCKER_TLS_VERIFY")
+    verified = (
+        verify.text.partition("=")[2].lower() not in _FALSE
+        if verify is not None
+        else _script_verifies(command, facts)
+    )
+    _add_client(host, verified, "DOCKER_HOST prefix", command, facts)
+
+
+def _assignment_clients(command: Command, facts: Facts) -> None:
+    for word in command.words:
+        if word.text.startswith("DOCKER_HOST="):
+            verified = _script_verifies(command, facts)
+            _add_client(word, verified, "DOCKER_HOST assignment", command, facts)
+
+
+def _add_client(
+    word: Word, verified: bool, origin: str, command: Command, facts: Facts
+) -> None:
+    host = word.text.partition("=")[2]
+    if not host:
+        return
+    value = _Value(word, len("DOCKER_HOST="))
+    endpoint = Word(host, value.part(0, len(host)), host)
+    facts.clients.append(
+        ClientEndpoint(endpoint, verified, origin, _workload_of(command))
+    )
+
+
+def _script_verifies(command: Command, facts: Facts) -> bool:
+    """DOCKER_TLS_VERIFY set (not off) anywhere the command can see it."""
+    for other in facts.commands:
+        if other.runs_in != command.runs_in:
+            continue
+        words = [*other.env] if other is command else []
+        if other.words and (
+            other.words[0].text in _DECLARATIONS or _is_assignment(other.words[0].text)
+        ):
+            words += other.words
+        for word in words:
+            name, equals, setting = word.text.partition("=")
+            if name == "DOCKER_TLS_VERIFY" and equals:
+                return setting.lower() not in _FALSE
+    return False
+
+
+def _workload_of(command: Command) -> str | None:
+    return None if command.runs_in == "host" else command.runs_in
+
+
+def _is_assignment(text: str) -> bool:
+    name, equals, _ = text.partition("=")
+    return bool(equals) and name.replace("_", "a").isalnum() and not name[:1].isdigit()
