@@ -25,11 +25,14 @@ __all__ = [
     "ScalarNode",
     "SequenceNode",
     "documents",
+    "extent",
     "get",
+    "is_null",
     "items",
     "scalar",
     "sequence",
     "span",
+    "values",
     "word",
 ]
 
@@ -131,7 +134,9 @@ def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
         if isinstance(key, ScalarNode) and key.tag.endswith(":merge"):
             sources = value.value if isinstance(value, SequenceNode) else [value]
             for source in sources:
-                merged += list(items(source))
+                # Earlier mappings of a merge list win over later ones.
+                earlier = {k.value for k, _ in merged}
+                merged += [(k, v) for k, v in items(source) if k.value not in earlier]
         elif isinstance(key, ScalarNode):
             own.append((key, value))
     names = {key.value for key, _ in own}
@@ -164,3 +169,34 @@ def word(node: Node, path: str) -> Word:
     """A scalar as a `Word` with its span; other nodes give empty text."""
     text = scalar(node) or ""
     return Word(text, span(node, path), text)
+
+
+def values(node: Node | None, name: str) -> list[Node]:
+    """Every value of `name` in a mapping, duplicates included: a key written
+    twice is read twice, so nothing in the second copy goes unseen."""
+    return [value for key, value in items(node) if key.value == name]
+
+
+def is_null(node: Node | None) -> bool:
+    """True for a missing value, `~`, `null` or an empty value (`key:`)."""
+    if node is None:
+        return True
+    return isinstance(node, ScalarNode) and node.tag.endswith(":null")
+
+
+def extent(node: Node, path: str) -> Span:
+    """The node's span ending at its last written value: a block mapping's
+    end mark sits on the next key, which belongs to something else."""
+    last = node
+    seen: set[int] = set()
+    while id(last) not in seen and last.value and not isinstance(last, ScalarNode):
+        seen.add(id(last))
+        tail = last.value[-1]
+        if isinstance(last, MappingNode):
+            # An empty value's mark sits on the next token: keep its key.
+            tail = tail[0] if is_null(tail[1]) else tail[1]
+        last = tail
+    whole, end = span(node, path), span(last, path)
+    if last is node:
+        return whole
+    return Span(path, whole.line, whole.column, end.end_line, end.end_column)
