@@ -1,0 +1,381 @@
+"""Kubernetes manifests: every pod template of every document in a stream.
+
+A pod template sits in a different place for each kind of object (`spec` of
+a Pod, `spec.template.spec` of a Deployment, deeper in a CronJob); unknown
+kinds that carry `spec.template.spec` (Argo Rollouts, OpenShift
+DeploymentConfigs) are read the same way. Each container becomes a
+`Workload`. A hostPath volume is declared once and mounted by name, so it
+becomes one `Mount` shared by every container that mounts it: one written
+path, one finding, naming all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sockelint import sockets, yamlnodes
+from sockelint.document import Document
+from sockelint.model import (
+    Command,
+    EnvVar,
+    Facts,
+    Mount,
+    Port,
+    Problem,
+    Word,
+    Workload,
+)
+from sockelint.span import Span
+from sockelint.yamlnodes import MappingNode, Node, ScalarNode
+
+# Where the pod spec sits, by kind; other kinds are tried on every path.
+_POD_SPEC: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+_ANY_KIND = (
+    ("spec", "template", "spec"),
+    ("spec", "jobTemplate", "spec", "template", "spec"),
+    ("template", "spec"),
+)
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+# Kubernetes reads YAML through go-yaml v2, where YAML 1.1 booleans hold.
+_TRUE = {"true", "yes", "on", "y"}
+_ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+# `List` and typed lists (`DeploymentList`) nest no deeper than this.
+_MAX_LIST_DEPTH = 20
+
+
+def parse(document: Document) -> Facts:
+    facts = Facts(document.path, document.kind)
+    nodes, problems = yamlnodes.documents(document.text, document.path)
+
+    # A chart template kept outside `templates/` reads as Kubernetes but is
+    # not YAML until rendered: read it the tolerant way instead.
+    if problems and "{{" in document.text:
+        from sockelint.sources import helm
+
+        return helm.parse(document)
+
+    facts.problems += problems
+    read_nodes(nodes, facts)
+    return facts
+
+
+# How a scalar reads in a message: its value, or for a masked template the
+# text as written (`{{ .Values.name }}-agent`), which the reader recognises.
+TextOf = Callable[[ScalarNode], str]
+
+
+def read_nodes(nodes: list[Node], facts: Facts, text_of: TextOf | None = None) -> None:
+    """Add the workloads of every pod template in these documents."""
+    reader = _Reader(facts, text_of or _value)
+    seen: set[int] = set()
+    for root in nodes:
+        for name, spec in _pod_specs(root, seen, 0, reader):
+            _read_pod(name, spec, reader)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    facts: Facts
+    text_of: TextOf
+
+    @property
+    def path(self) -> str:
+        return self.facts.path
+
+    def text(self, node: Node | None) -> str | None:
+        return self.text_of(node) if isinstance(node, ScalarNode) else None
+
+    def word(self, node: ScalarNode) -> Word:
+        text = self.text_of(node)
+        return Word(text, yamlnodes.span(node, self.path), text)
+
+
+def _value(node: ScalarNode) -> str:
+    return str(node.value)
+
+
+def _pod_specs(
+    node: Node, seen: set[int], depth: int, reader: _Reader
+) -> Iterator[tuple[str, Node]]:
+    """Each (object name, pod spec) in an object, or in the items of a list."""
+    if id(node) in seen or not isinstance(node, MappingNode):
+        return
+    seen.add(id(node))
+    kind = yamlnodes.scalar(yamlnodes.get(node, "kind")) or ""
+
+    if kind.endswith("List") and depth < _MAX_LIST_DEPTH:
+        for item in yamlnodes.sequence(yamlnodes.get(node, "items")):
+            yield from _pod_specs(item, seen, depth + 1, reader)
+        return
+
+    paths = (_POD_SPEC[kind],) if kind in _POD_SPEC else _ANY_KIND
+    for path in paths:
+        spec = _walk(node, path)
+        if isinstance(spec, MappingNode):
+            yield _object_name(node, kind, reader), spec
+            return
+
+
+def _walk(node: Node | None, path: tuple[str, ...]) -> Node | None:
+    for key in path:
+        node = yamlnodes.get(node, key)
+    return node
+
+
+def _object_name(node: Node, kind: str, reader: _Reader) -> str:
+    metadata = yamlnodes.get(node, "metadata")
+    name = reader.text(yamlnodes.get(metadata, "name"))
+    return name or kind.lower() or "pod"
+
+
+@dataclass(slots=True)
+class _VolumeMount:
+    """A container's `volumeMounts` entry that names a volume."""
+
+    workload: Workload
+    target: str | None
+    read_only: Span | None
+
+
+@dataclass(slots=True)
+class _HostPathVolume:
+    name: str
+    name_node: Node
+    path: Word
+    mounts: list[_VolumeMount] = field(default_factory=list)
+
+
+def _read_pod(name: str, spec: Node, reader: _Reader) -> None:
+    facts = reader.facts
+    volumes = _host_path_volumes(spec, reader)
+
+    workloads: list[Workload] = []
+    for list_key in _CONTAINER_LISTS:
+        for container in _list_of(spec, list_key, facts):
+            workload = _workload(name, container, reader)
+            workloads.append(workload)
+            for volume_name, mount in _volume_mounts(container, workload, facts):
+                if volume_name in volumes:
+                    volumes[volume_name].mounts.append(mount)
+
+    for volume in volumes.values():
+        _attach(name, volume, workloads, facts.path)
+    facts.workloads += workloads
+
+
+def _list_of(node: Node, key: str, facts: Facts) -> list[MappingNode]:
+    """The mappings of a list field; a mapping where a list belongs is a
+    Problem (the API server rejects it), null items are skipped."""
+    value = yamlnodes.get(node, key)
+    if isinstance(value, MappingNode):
+        span = yamlnodes.span(value, facts.path)
+        reason = f"`{key}` is a mapping, Kubernetes expects a list"
+        point = Span.point(facts.path, span.line, span.column)
+        facts.problems.append(Problem(point, reason))
+        return []
+    return [item for item in yamlnodes.sequence(value) if isinstance(item, MappingNode)]
+
+
+def _host_path_volumes(spec: Node, reader: _Reader) -> dict[str, _HostPathVolume]:
+    volumes: dict[str, _HostPathVolume] = {}
+    for volume in _list_of(spec, "volumes", reader.facts):
+        name_node = yamlnodes.get(volume, "name")
+        path_node = yamlnodes.get(yamlnodes.get(volume, "hostPath"), "path")
+        if not isinstance(path_node, ScalarNode) or name_node is None:
+            continue
+        name = yamlnodes.scalar(name_node) or ""
+        path = reader.word(path_node)
+        volumes.setdefault(name, _HostPathVolume(name, name_node, path))
+    return volumes
+
+
+def _workload(pod: str, container: Node, reader: _Reader) -> Workload:
+    facts, path = reader.facts, reader.path
+    name_node = yamlnodes.get(container, "name")
+    name = reader.text(name_node) or "container"
+    declared = name_node if isinstance(name_node, ScalarNode) else container
+    image = yamlnodes.get(container, "image")
+
+    workload = Workload(
+        name=f"{pod}/{name}",
+        span=yamlnodes.span(declared, path),
+        origin="kubernetes container",
+        image=reader.word(image) if isinstance(image, ScalarNode) else None,
+        extent=yamlnodes.span(container, path),
+    )
+    workload.env = _env(container, path)
+    workload.ports = _host_ports(container, path)
+    workload.privileged = _privileged(container, path)
+    workload.commands = _commands(container, workload.name, path)
+    facts.commands += workload.commands
+    return workload
+
+
+def _env(container: Node, path: str) -> list[EnvVar]:
+    env: list[EnvVar] = []
+    for entry in yamlnodes.sequence(yamlnodes.get(container, "env")):
+        name_node = yamlnodes.get(entry, "name")
+        name = yamlnodes.scalar(name_node)
+        if not name or name_node is None:
+            continue
+        value_node = yamlnodes.get(entry, "value")
+        value = yamlnodes.scalar(value_node)
+        value_span = yamlnodes.span(value_node, path) if value is not None else None
+        whole = yamlnodes.span(name_node, path)
+        env.append(EnvVar(name, value, whole.cover(value_span or whole), value_span))
+    return env
+
+
+def _host_ports(container: Node, path: str) -> list[Port]:
+    """Only a `hostPort` publishes a container port on the node."""
+    ports: list[Port] = []
+    for entry in yamlnodes.sequence(yamlnodes.get(container, "ports")):
+        pair = _pair(entry, "hostPort", path)
+        if pair is None:
+            continue
+        host_port, span = pair
+        container_port = yamlnodes.scalar(yamlnodes.get(entry, "containerPort"))
+        host_ip = yamlnodes.scalar(yamlnodes.get(entry, "hostIP"))
+        ports.append(Port(container_port or "", host_port, host_ip, span))
+    return ports
+
+
+def _privileged(container: Node, path: str) -> Span | None:
+    security = yamlnodes.get(container, "securityContext")
+    pair = _pair(security, "privileged", path)
+    if pair is None or not _is_true(yamlnodes.get(security, "privileged")):
+        return None
+    return pair[1]
+
+
+def _commands(container: Node, runs_in: str, path: str) -> list[Command]:
+    """`command` replaces the image's entrypoint and `args` its CMD; together
+    they are the argv the container starts with."""
+    words = [
+        _argv_word(item, path)
+        for key in ("command", "args")
+        for item in yamlnodes.sequence(yamlnodes.get(container, key))
+        if isinstance(item, ScalarNode)
+    ]
+    if not words:
+        return []
+    return _commands_from_argv(words, runs_in)
+
+
+def _argv_word(node: ScalarNode, path: str) -> Word:
+    """An argv item with the positions the shell source maps scripts by: a
+    quoted scalar keeps its quotes in `raw`, and a literal block (`- |`)
+    starts where its text starts, on the line after the indicator."""
+    text = str(node.value)
+    span = yamlnodes.span(node, path)
+    start, end = node.start_mark, node.end_mark
+    buffer = start.buffer if isinstance(start.buffer, str) else ""
+    if node.style in ("'", '"') and buffer:
+        return Word(text, span, buffer[start.index : end.index])
+    if node.style == "|" and buffer:
+        lines = buffer[start.index :].split("\n", 2)
+        if len(lines) > 1:
+            body = lines[1]
+            indent = len(body) - len(body.lstrip(" "))
+            span = Span(path, span.line + 1, indent + 1, span.end_line, span.end_column)
+    return Word(text, span, text)
+
+
+def _commands_from_argv(words: list[Word], runs_in: str) -> list[Command]:
+    from sockelint.sources import shell
+
+    return list(shell.commands_from_argv(words, runs_in=runs_in))
+
+
+def _volume_mounts(
+    container: Node, workload: Workload, facts: Facts
+) -> Iterator[tuple[str, _VolumeMount]]:
+    for entry in _list_of(container, "volumeMounts", facts):
+        name = yamlnodes.scalar(yamlnodes.get(entry, "name"))
+        if not name:
+            continue
+        target = yamlnodes.scalar(yamlnodes.get(entry, "mountPath"))
+        pair = _pair(entry, "readOnly", facts.path)
+        read_only = None
+        if pair is not None and _is_true(yamlnodes.get(entry, "readOnly")):
+            read_only = pair[1]
+        yield name, _VolumeMount(workload, target, read_only)
+
+
+def _attach(
+    pod: str, volume: _HostPathVolume, workloads: list[Workload], path: str
+) -> None:
+    """One `Mount` for the volume, given to every container that mounts it.
+
+    It is read-only only when every mount of it is; a volume no container
+    mounts is still reported, on a stand-in workload for the pod, because
+    it is one edit away from being used.
+    """
+    mounts = volume.mounts
+    read_only = None
+    if mounts and all(m.read_only is not None for m in mounts):
+        read_only = mounts[0].read_only
+    holders = list(dict.fromkeys(m.workload.name for m in mounts))
+
+    mount = Mount(
+        source=volume.path,
+        span=volume.path.span,
+        host_path=_host_path(volume.path.text),
+        target=mounts[0].target if mounts else None,
+        read_only=read_only,
+        kind="hostPath",
+        shared_by=holders,
+    )
+
+    if not mounts:
+        stand_in = _stand_in(pod, volume, path)
+        stand_in.mounts.append(mount)
+        workloads.append(stand_in)
+        return
+    holding: list[Workload] = []
+    for volume_mount in mounts:
+        if not any(w is volume_mount.workload for w in holding):
+            holding.append(volume_mount.workload)
+    for workload in holding:
+        workload.mounts.append(mount)
+
+
+def _host_path(written: str) -> str | None:
+    """The normalised host path; a template action in it (`{{ .Values.x }}`)
+    is a value only rendering reveals, kept as an unresolved variable."""
+    if not written:
+        return None
+    return sockets.normalise(_ACTION.sub("$TEMPLATE", written))
+
+
+def _stand_in(pod: str, volume: _HostPathVolume, path: str) -> Workload:
+    return Workload(
+        name=pod,
+        span=yamlnodes.span(volume.name_node, path),
+        origin="kubernetes pod volume",
+    )
+
+
+def _pair(node: Node | None, key: str, path: str) -> tuple[str, Span] | None:
+    """A key's scalar value and the span from the key to the end of its value."""
+    if not isinstance(node, MappingNode):
+        return None
+    found = None
+    for key_node, value in yamlnodes.items(node):
+        if key_node.value == key and isinstance(value, ScalarNode):
+            span = yamlnodes.span(key_node, path).cover(yamlnodes.span(value, path))
+            found = (str(value.value), span)
+    return found
+
+
+def _is_true(node: Node | None) -> bool:
+    """A plain `true`; a quoted "true" is a string the API server refuses."""
+    if not isinstance(node, ScalarNode) or node.style in ("'", '"'):
+        return False
+    return str(node.value).lower() in _TRUE
