@@ -9,7 +9,8 @@ whatever file they came from.
 from __future__ import annotations
 
 from sockelint import dockercli
-from sockelint.model import ClientEndpoint, Facts, Workload
+from sockelint.model import ClientEndpoint, Facts, Word, Workload
+from sockelint.sources import daemon
 
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -17,6 +18,7 @@ _FALSE = {"", "0", "false", "no", "off"}
 def complete(facts: Facts) -> Facts:
     for command in list(facts.commands):
         dockercli.interpret(command, facts)
+    facts.daemons += daemon.daemon_configs_from_commands(facts)
 
     for workload in facts.workloads:
         facts.clients += _clients_of(workload)
@@ -30,8 +32,6 @@ def _clients_of(workload: Workload) -> list[ClientEndpoint]:
     verify = workload.env_value("DOCKER_TLS_VERIFY")
     verified = verify is not None and (verify.value or "").lower() not in _FALSE
     span = host.value_span or host.span
-    from sockelint.model import Word
-
     return [
         ClientEndpoint(
             Word(host.value, span, host.value),
