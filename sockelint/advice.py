@@ -85,8 +85,13 @@ USE_CASES: tuple[UseCase, ...] = (
             "otel",
             "caddy",
         ),
-        (("docker", "ps"), ("docker", "inspect"), ("docker", "logs"),
-         ("docker", "stats"), ("docker", "events")),
+        (
+            ("docker", "ps"),
+            ("docker", "inspect"),
+            ("docker", "logs"),
+            ("docker", "stats"),
+            ("docker", "events"),
+        ),
         "Put a socket proxy (tecnativa/docker-socket-proxy or "
         "linuxserver/socket-proxy) on an `internal: true` network and allow "
         "only the read calls this tool needs (for example CONTAINERS=1), then "

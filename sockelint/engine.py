@@ -22,7 +22,7 @@ def facts_of(document: Document) -> Facts:
         return derive.complete(facts)
     except RecursionError:
         reason = "nested too deeply to read"
-    except Exception as error:  # noqa: BLE001 - reported as SL000 below
+    except Exception as error:  # reported as SL000 below
         log.debug("internal error in %s", document.path, exc_info=True)
         reason = f"internal error, please report ({type(error).__name__}: {error})"
     facts = Facts(document.path, document.kind)
@@ -30,14 +30,20 @@ def facts_of(document: Document) -> Facts:
     return facts
 
 
-def check(document: Document, rules: Sequence[Rule]) -> list[Finding]:
+def check(
+    document: Document, rules: Sequence[Rule], problems: Sequence[Problem] = ()
+) -> list[Finding]:
+    """The findings of one document. `problems` are what reading the file
+    already met (bytes that are not UTF-8); they become SL000 like a
+    source's own."""
     facts = facts_of(document)
+    facts.problems += problems
 
     findings: list[Finding] = []
     for rule in rules:
         try:
             findings += rule.check(facts)
-        except Exception as error:  # noqa: BLE001 - one rule must not end the run
+        except Exception as error:  # one rule must not end the run
             log.debug("rule %s failed on %s", rule.id, document.path, exc_info=True)
             findings.append(
                 Finding(

@@ -54,13 +54,18 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
 _SHEBANG = re.compile(r"^#!\s*\S*(?:/|env\s+)(?:ba|da|k|z)?sh\b")
 
 
-def kind_of(path: str, head: str) -> str | None:
-    """The kind of a file from its path and its first few kilobytes."""
+def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
+    """The kind of a file from its path and its first few kilobytes.
+
+    `in_chart` says whether a `templates/` folder on the path sits beside a
+    `Chart.yaml`; discovery knows (it can look at the disk), this module does
+    not, so the default keeps the path alone deciding.
+    """
     posix = PurePosixPath(path.replace("\\", "/"))
     name = posix.name.lower()
     parts = [p.lower() for p in posix.parts]
 
-    by_path = _by_path(parts, name)
+    by_path = _by_path(parts, name, in_chart)
     if by_path:
         return by_path
     for pattern, kind in _BY_NAME:
@@ -75,7 +80,7 @@ def kind_of(path: str, head: str) -> str | None:
     return None
 
 
-def _by_path(parts: list[str], name: str) -> str | None:
+def _by_path(parts: list[str], name: str, in_chart: bool) -> str | None:
     if ".github" in parts and "workflows" in parts and name.endswith((".yml", ".yaml")):
         return "github-actions"
     if ".woodpecker" in parts and name.endswith((".yml", ".yaml")):
@@ -90,7 +95,7 @@ def _by_path(parts: list[str], name: str) -> str | None:
         return "default-docker"
     if name == "config.toml" and "gitlab-runner" in "/".join(parts):
         return "gitlab-runner"
-    if "templates" in parts and name.endswith((".yaml", ".yml", ".tpl")):
+    if in_chart and "templates" in parts and name.endswith((".yaml", ".yml", ".tpl")):
         return "helm" if name.endswith((".yaml", ".yml")) else None
     return None
 

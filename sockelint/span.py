@@ -26,7 +26,5 @@ class Span:
     def cover(self, other: Span) -> Span:
         """The smallest span holding both."""
         start = min((self.line, self.column), (other.line, other.column))
-        end = max(
-            (self.end_line, self.end_column), (other.end_line, other.end_column)
-        )
+        end = max((self.end_line, self.end_column), (other.end_line, other.end_column))
         return Span(self.path, start[0], start[1], end[0], end[1])

@@ -16,7 +16,9 @@ from sockelint.document import Document
 from sockelint.rules import RULES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-_EXPECT = re.compile(r"^\s*(?:#|//|<!--)\s*expect:\s*(?P<ids>SL\d{3}(?:[\s,]+SL\d{3})*)")
+_EXPECT = re.compile(
+    r"^\s*(?:#|//|<!--)\s*expect:\s*(?P<ids>SL\d{3}(?:[\s,]+SL\d{3})*)"
+)
 _COMMENT = re.compile(r"^\s*(?:#|//|<!--)")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sockelint.finding import Finding
 from sockelint.model import Facts
-from sockelint.rules import invalid, mounts
+from sockelint.rules import daemon, host, invalid, mounts, proxy
 
 Check = Callable[[Facts], Iterable[Finding]]
 
@@ -61,6 +61,93 @@ RULES: tuple[Rule, ...] = (
         "error",
         "The host's root directory is mounted into a workload.",
         mounts.check_host_root_mount,
+    ),
+    Rule(
+        "SL201",
+        "plaintext-daemon",
+        "error",
+        "An engine listens on TCP without `--tlsverify`.",
+        daemon.check_plaintext_daemon,
+    ),
+    Rule(
+        "SL202",
+        "tls-without-client-auth",
+        "error",
+        "An engine uses `--tls` without `--tlsverify`: server TLS only, anyone "
+        "can connect.",
+        daemon.check_tls_without_client_auth,
+    ),
+    Rule(
+        "SL203",
+        "plaintext-client",
+        "warning",
+        "A client is pointed at `tcp://…` without TLS verification.",
+        daemon.check_plaintext_client,
+    ),
+    Rule(
+        "SL204",
+        "dind-tls-disabled",
+        "warning",
+        "Docker-in-docker runs with TLS turned off.",
+        daemon.check_dind_tls_disabled,
+    ),
+    Rule(
+        "SL205",
+        "socket-relay",
+        "error",
+        "An engine socket is relayed to the network.",
+        daemon.check_socket_relay,
+    ),
+    Rule(
+        "SL301",
+        "socket-permissions",
+        "error",
+        "An engine socket is made reachable by other users.",
+        host.check_socket_permissions,
+    ),
+    Rule(
+        "SL302",
+        "docker-group-grant",
+        "warning",
+        "A user or container is added to the docker group.",
+        host.check_docker_group_grant,
+    ),
+    Rule(
+        "SL303",
+        "privileged-engine",
+        "warning",
+        "A privileged container runs or reaches an engine.",
+        host.check_privileged_engine,
+    ),
+    Rule(
+        "SL401",
+        "proxy-allows-create",
+        "error",
+        "A socket proxy allows POST together with containers: creating a "
+        "container is root.",
+        proxy.check_allows_create,
+    ),
+    Rule(
+        "SL402",
+        "proxy-allows-dangerous",
+        "warning",
+        "A socket proxy allows exec, build, auth, secrets, plugins, swarm writes "
+        "or system calls.",
+        proxy.check_allows_dangerous,
+    ),
+    Rule(
+        "SL403",
+        "proxy-published",
+        "error",
+        "A socket proxy's port is published on the host.",
+        proxy.check_published,
+    ),
+    Rule(
+        "SL404",
+        "proxy-network-open",
+        "warning",
+        "A socket proxy sits on a network that is not internal.",
+        proxy.check_network_open,
     ),
 )
 

@@ -30,9 +30,13 @@ def _what(mount: Mount) -> sockets.HostPath:
     if mount.host_path is None:
         return sockets.HostPath.OTHER
     what = sockets.classify(mount.host_path)
-    if what is sockets.HostPath.OTHER and sockets.is_unresolved(mount.host_path):
-        if mount.target and sockets.classify(mount.target) is sockets.HostPath.SOCKET:
-            return sockets.HostPath.SOCKET
+    if (
+        what is sockets.HostPath.OTHER
+        and sockets.is_unresolved(mount.host_path)
+        and mount.target
+        and sockets.classify(mount.target) is sockets.HostPath.SOCKET
+    ):
+        return sockets.HostPath.SOCKET
     return what
 
 
@@ -114,7 +118,8 @@ def check_runtime_dir_mount(facts: Facts) -> Iterator[Finding]:
             "engine socket: the workload can drive the engine, which is root on "
             "the host.",
             "Mount only the specific file the workload needs from this "
-            "directory; if it needs the engine, " + _lower(advice.advise(_first(exposure))),
+            "directory; if it needs the engine, "
+            + _lower(advice.advise(_first(exposure))),
             _subject(exposure),
         )
 

@@ -20,6 +20,13 @@ MODULES: dict[str, str] = {
     "compose": "sockelint.sources.compose",
     "shell": "sockelint.sources.shell",
     "makefile": "sockelint.sources.makefile",
+    "kubernetes": "sockelint.sources.kubernetes",
+    "helm": "sockelint.sources.helm",
+    "daemon-json": "sockelint.sources.daemon",
+    "systemd": "sockelint.sources.daemon",
+    "default-docker": "sockelint.sources.daemon",
+    "inspect": "sockelint.sources.inspect",
+    "dockerfile": "sockelint.sources.dockerfile",
 }
 
 

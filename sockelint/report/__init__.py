@@ -1,0 +1,86 @@
+"""Reporters: one module per output format, chosen from one table.
+
+`FORMATS` drives the `--format` choices, their help text and the dispatch;
+adding a format is one row here and one module with
+`write(report, out, err) -> None`. Modules are imported only when chosen, so
+the cost of a heavy format (SARIF) is paid only by runs that ask for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from sockelint.finding import Finding
+from sockelint.rules import lookup
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything a run found, for a reporter to write."""
+
+    findings: list[Finding]
+    skipped: list[Skip] = field(default_factory=list)
+    scanned: int = 0
+    # The scanned text by reported path, for excerpts under findings.
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    color: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    help: str
+    module: str
+    # Whether the format carries skipped files itself; otherwise the CLI
+    # writes one line per skipped file on stderr.
+    lists_skipped: bool = False
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "text",
+        "findings with the source line, a marker under the span and advice",
+        "sockelint.report.text",
+    ),
+    Format(
+        "concise",
+        "one `path:line:column: SLxxx message` line per finding, for editors",
+        "sockelint.report.concise",
+    ),
+    Format(
+        "json",
+        "an object with findings, skipped files and the scanned count",
+        "sockelint.report.json",
+        lists_skipped=True,
+    ),
+)
+
+BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
+
+Writer = Callable[[Report, TextIO, TextIO], None]
+
+
+def writer(name: str) -> Writer:
+    module = importlib.import_module(BY_NAME[name].module)
+    write: Writer = module.write
+    return write
+
+
+def severity(rule_id: str) -> str:
+    """A finding's severity, from the rule registry."""
+    rule = lookup(rule_id)
+    return rule.severity if rule else "error"
+
+
+def name(rule_id: str) -> str:
+    rule = lookup(rule_id)
+    return rule.name if rule else ""

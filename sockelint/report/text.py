@@ -1,0 +1,85 @@
+"""The default, for people: each finding with its source line, a marker under
+the span and the advice; a summary on stderr.
+
+    compose.yaml:5:9: SL101 [error] The Docker socket ...
+       5 |       - /var/run/docker.sock:/var/run/docker.sock
+         |         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+         = advice: ...
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import TextIO
+
+from sockelint.finding import Finding
+from sockelint.report import Report, severity
+
+_COLORS = {"error": "31", "warning": "33", "note": "36"}
+
+Paint = Callable[[str, str], str]
+
+
+def write(report: Report, out: TextIO, err: TextIO) -> None:
+    paint = _painter(report.color)
+    for finding in report.findings:
+        out.write(_heading(finding, paint))
+        out.write(_excerpt(finding, report.lines.get(finding.span.path), paint))
+        if finding.advice:
+            gutter = " " * _gutter_width(finding)
+            out.write(f"{gutter} = advice: {finding.advice}\n")
+        out.write("\n")
+    err.write(summary(report) + "\n")
+
+
+def summary(report: Report) -> str:
+    counts = Counter(severity(f.rule) for f in report.findings)
+    files = _plural(report.scanned, "file")
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    if not report.findings:
+        return f"No findings in {files} scanned{skipped}."
+    parts = ", ".join(
+        _plural(counts[level], level) for level in _COLORS if counts[level]
+    )
+    total = _plural(len(report.findings), "finding")
+    return f"{total} ({parts}) in {files} scanned{skipped}."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _painter(color: bool) -> Paint:
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+    return paint
+
+
+def _heading(finding: Finding, paint: Paint) -> str:
+    span = finding.span
+    level = severity(finding.rule)
+    where = paint(f"{span.path}:{span.line}:{span.column}:", "1")
+    tag = paint(f"{finding.rule} [{level}]", _COLORS.get(level, "0"))
+    return f"{where} {tag} {finding.message}\n"
+
+
+def _gutter_width(finding: Finding) -> int:
+    return max(4, len(str(finding.span.line)) + 1)
+
+
+def _excerpt(finding: Finding, lines: list[str] | None, paint: Paint) -> str:
+    span = finding.span
+    if not lines or not 1 <= span.line <= len(lines):
+        return ""
+    source = lines[span.line - 1]
+    start = min(max(span.column, 1), len(source) + 1)
+    end = span.end_column if span.end_line == span.line else len(source) + 1
+    width = max(1, min(end, len(source) + 1) - start)
+
+    # Keep tabs in the padding so the marker lines up under the text.
+    padding = "".join(c if c == "\t" else " " for c in source[: start - 1])
+    marker = paint("^" + "~" * (width - 1), _COLORS.get(severity(finding.rule), "0"))
+    gutter = _gutter_width(finding)
+    return f"{span.line:>{gutter}} | {source}\n{'':>{gutter}} | {padding}{marker}\n"
