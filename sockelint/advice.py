@@ -1,8 +1,12 @@
 """Advice that fits what a workload is doing.
 
 The knowledge is data: a table of use cases, each recognised by image names
-and by the commands the workload runs, each with the safer alternative. The
-first use case that matches wins; the last one matches everything.
+and by the commands the workload runs, each with the safer alternative.
+What a workload runs says more than what it is called, so commands are
+matched first (builds before the rest: a CI job that also lists containers is
+still a build job), then image and workload names (specific tools before the
+generic `agent` and `runner` of CI images). The last use case matches
+everything.
 """
 
 from __future__ import annotations
@@ -118,15 +122,31 @@ USE_CASES: tuple[UseCase, ...] = (
 def use_case(workload: Workload | None) -> UseCase:
     if workload is None:
         return USE_CASES[-1]
+    cases = {case.name: case for case in USE_CASES}
+    programs = {tuple(c.argv[:2]) for c in workload.commands}
+    for name in _BY_COMMAND:
+        if programs & set(cases[name].programs):
+            return cases[name]
+
     image = repository(workload.image.text) if workload.image else ""
-    name = workload.name.lower()
-    programs = [tuple(c.argv[:2]) for c in workload.commands]
-    for case in USE_CASES[:-1]:
-        if any(_names(part, image, name) for part in case.images):
-            return case
-        if any(p in case.programs for p in programs):
-            return case
+    workload_name = workload.name.lower()
+    for name in _BY_IMAGE:
+        if any(_names(part, image, workload_name) for part in cases[name].images):
+            return cases[name]
     return USE_CASES[-1]
+
+
+_BY_COMMAND = (
+    "image builds in CI",
+    "restarts and updates",
+    "dashboards, discovery, log and metric collectors",
+    "image pulls",
+)
+_BY_IMAGE = (
+    "restarts and updates",
+    "dashboards, discovery, log and metric collectors",
+    "image builds in CI",
+)
 
 
 def advise(workload: Workload | None) -> str:
