@@ -3,9 +3,9 @@
 The standard `json` module forgets positions, and a finding must point at
 the `hosts` entry of a daemon.json or the `Source` of a `docker inspect`
 mount. This small scanner reads strict JSON (plus `//` and `/* */` comments,
-which cost nothing) and maps every value through an `Excerpt`, so JSON
-written by a script (`echo '{...}' > /etc/docker/daemon.json`) points into
-the script.
+which cost nothing, and on request trailing commas) and maps every value
+through an `Excerpt`, so JSON written by a script
+(`echo '{...}' > /etc/docker/daemon.json`) points into the script.
 """
 
 from __future__ import annotations
@@ -67,9 +67,13 @@ class Member:
     value: Node
 
 
-def parse(text: str, excerpt: Excerpt) -> Node:
-    """The root value of `text`; raises `JsonError` with a span."""
-    scanner = _Scanner(text, excerpt)
+def parse(text: str, excerpt: Excerpt, *, trailing_commas: bool = False) -> Node:
+    """The root value of `text`; raises `JsonError` with a span.
+
+    `trailing_commas` accepts a comma before `}` or `]`, as JSON with
+    comments (devcontainer.json, VS Code settings) does.
+    """
+    scanner = _Scanner(text, excerpt, trailing_commas)
     scanner.skip()
     root = scanner.value(0)
     scanner.skip()
@@ -79,9 +83,10 @@ def parse(text: str, excerpt: Excerpt) -> Node:
 
 
 class _Scanner:
-    def __init__(self, text: str, excerpt: Excerpt) -> None:
+    def __init__(self, text: str, excerpt: Excerpt, trailing_commas: bool) -> None:
         self.text = text
         self.excerpt = excerpt
+        self.trailing_commas = trailing_commas
         self.at = 0
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
@@ -142,6 +147,10 @@ class _Scanner:
             return node
         while True:
             self.skip()
+            if self.trailing_commas and self.peek() == "}" and node.members:
+                self.at += 1
+                node.span = self.span(start, self.at)
+                return node
             if self.peek() != '"':
                 raise self.error("expected a quoted member name")
             key_start = self.at
@@ -170,6 +179,10 @@ class _Scanner:
             return node
         while True:
             self.skip()
+            if self.trailing_commas and self.peek() == "]" and node.items:
+                self.at += 1
+                node.span = self.span(start, self.at)
+                return node
             node.items.append(self.value(depth + 1))
             self.skip()
             if self.peek() == ",":

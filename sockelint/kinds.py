@@ -42,6 +42,7 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("jenkinsfile.*", "jenkins"),
     ("*.jenkinsfile", "jenkins"),
     (".gitlab-ci.yml", "gitlab-ci"),
+    ("*.gitlab-ci.yml", "gitlab-ci"),
     (".drone.yml", "drone"),
     (".woodpecker.yml", "woodpecker"),
     (".woodpecker.yaml", "woodpecker"),

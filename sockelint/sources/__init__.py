@@ -27,6 +27,15 @@ MODULES: dict[str, str] = {
     "default-docker": "sockelint.sources.daemon",
     "inspect": "sockelint.sources.inspect",
     "dockerfile": "sockelint.sources.dockerfile",
+    "github-actions": "sockelint.sources.github_actions",
+    "gitlab-ci": "sockelint.sources.gitlab_ci",
+    "gitlab-runner": "sockelint.sources.gitlab_runner",
+    "jenkins": "sockelint.sources.jenkins",
+    "drone": "sockelint.sources.drone",
+    "woodpecker": "sockelint.sources.drone",
+    "azure-pipelines": "sockelint.sources.azure_pipelines",
+    "markdown": "sockelint.sources.markdown",
+    "devcontainer": "sockelint.sources.devcontainer",
 }
 
 

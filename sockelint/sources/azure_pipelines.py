@@ -1,0 +1,96 @@
+"""Azure Pipelines: container resources, the jobs that use them, scripts.
+
+`resources.containers` declares containers once (image, `options` handed
+to `docker create`, `volumes`, `ports`, `env`, `mountReadOnly`); a job's
+`container:` and `services:` name them, or give an image inline. Each
+declared container is one `Workload`. `script` and `bash` steps go through
+the shell source, wherever they sit (top-level `steps`, `jobs`, `stages`,
+deployment strategies).
+
+https://learn.microsoft.com/azure/devops/pipelines/yaml-schema/resources-containers-container
+"""
+
+from __future__ import annotations
+
+from sockelint import yamlnodes
+from sockelint.document import Document
+from sockelint.model import Facts, Word, Workload
+from sockelint.sources import ci_common
+from sockelint.sources.ci_common import Yaml
+from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
+
+_SCRIPT_STEPS = ("script", "bash")
+# Steps sit at most this deep (stages, jobs, strategies, hooks).
+_MAX_DEPTH = 30
+
+
+def parse(document: Document) -> Facts:
+    facts = Facts(document.path, document.kind)
+    roots, problems = yamlnodes.documents(document.text, document.path)
+    facts.problems += problems
+
+    yaml = Yaml(document)
+    for root in roots:
+        resources = yamlnodes.get(root, "resources")
+        for item in yamlnodes.sequence(yamlnodes.get(resources, "containers")):
+            workload = _container(yaml, item, "Azure Pipelines container resource")
+            if workload is not None:
+                facts.workloads.append(workload)
+        _walk(yaml, root, facts, 0)
+    return facts
+
+
+def _container(yaml: Yaml, node: Node, origin: str) -> Workload | None:
+    if isinstance(node, ScalarNode):
+        return None  # a reference to a resource, or an image with no flags
+    image = yamlnodes.get(node, "image")
+    if not isinstance(image, ScalarNode):
+        return None
+    name = yamlnodes.scalar(yamlnodes.get(node, "container")) or str(image.value)
+    workload = Workload(
+        name,
+        yamlnodes.span(image, yaml.path),
+        origin,
+        image=yaml.word(image),
+        env=ci_common.environment(yaml, yamlnodes.get(node, "env")),
+        extent=yamlnodes.extent(node, yaml.path),
+    )
+    flags = ci_common.flag_pairs("-v", _words(yaml, node, "volumes"))
+    flags += ci_common.flag_pairs("-p", _words(yaml, node, "ports"))
+    options = yamlnodes.get(node, "options")
+    if isinstance(options, ScalarNode) and str(options.value).strip():
+        flags += ci_common.flag_words(yaml.excerpt(options))
+    ci_common.apply_flags(workload, flags)
+    return workload
+
+
+def _words(yaml: Yaml, node: Node, name: str) -> list[Word]:
+    return [
+        yaml.word(item)
+        for item in yamlnodes.sequence(yamlnodes.get(node, name))
+        if isinstance(item, ScalarNode)
+    ]
+
+
+def _walk(yaml: Yaml, node: Node, facts: Facts, depth: int) -> None:
+    """Every step with a script, and every inline job container."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            _walk(yaml, item, facts, depth + 1)
+        return
+    if not isinstance(node, MappingNode):
+        return
+
+    for key, value in yamlnodes.items(node):
+        name = str(key.value)
+        if name in _SCRIPT_STEPS and isinstance(value, ScalarNode):
+            commands = ci_common.scripts(yaml, value)
+            ci_common.add_commands(facts, commands)
+        elif name == "container" and isinstance(value, MappingNode):
+            workload = _container(yaml, value, "Azure Pipelines job container")
+            if workload is not None:
+                facts.workloads.append(workload)
+        elif name != "resources":
+            _walk(yaml, value, facts, depth + 1)

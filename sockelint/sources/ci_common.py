@@ -1,0 +1,344 @@
+"""What the CI sources share: scripts in YAML, docker flags, job environments.
+
+A CI file says the same few things in many dialects: a script (a YAML
+scalar or list of them, a Groovy string), the flags of the container a job
+runs in (`options: --privileged -v ...`, Jenkins `args`), and variables.
+Scripts go through the shell source with every character mapped back to
+the file, however the scalar was written (literal, folded, plain over
+several lines, quoted with escapes). Docker flags become a `Workload`
+through `dockercli`, so they are read exactly as `docker run` reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sockelint import dockercli, yamlnodes
+from sockelint.document import Document
+from sockelint.excerpt import Excerpt, ExcerptLine
+from sockelint.model import ClientEndpoint, Command, EnvVar, Facts, Word, Workload
+from sockelint.span import Span
+from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
+
+# How far ahead a character of a scalar's value is looked for in the text as
+# written: far enough for a folded line break and its indentation.
+_LOOKAHEAD = 240
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+# Lists of commands nest (GitLab `!reference`, anchors of lists).
+_MAX_NESTING = 8
+
+Place = tuple[int, int]  # 1-based (line, column) in the file
+
+
+@dataclass(slots=True)
+class MappedExcerpt(Excerpt):
+    """An excerpt whose every character has its own place in the file: the
+    value of a folded or escaped scalar is not a verbatim copy of the file's
+    text, so rows cannot be mapped by one offset each."""
+
+    places: list[list[Place]] = field(default_factory=list)
+
+    def position(self, row: int, column: int) -> tuple[int, int]:
+        if not self.places:
+            return (1, 1)
+        row = max(0, min(row, len(self.places) - 1))
+        places = self.places[row]
+        if column < len(places):
+            return places[column]
+        line, last = places[-1]
+        return (line, last + column - len(places) + 1)
+
+
+def mapped_excerpt(path: str, text: str, places: list[Place]) -> MappedExcerpt:
+    """`places[i]` is where `text[i]` is written; one more place may follow
+    for the end of the text."""
+    rows = text.split("\n")
+    row_places: list[list[Place]] = []
+    lines: list[ExcerptLine] = []
+    index = 0
+    for row in rows:
+        own = places[index : index + len(row)]
+        after = places[index + len(row)] if index + len(row) < len(places) else None
+        fallback = after or (places[-1] if places else (1, 1))
+        # The place after the row's last character closes spans that end it.
+        end = (own[-1][0], own[-1][1] + 1) if own else fallback
+        row_places.append([*own, end])
+        first = own[0] if own else fallback
+        lines.append(ExcerptLine(row, first[0], first[1]))
+        index += len(row) + 1
+    return MappedExcerpt(path, lines, row_places)
+
+
+# --------------------------------------------------------------------------
+# YAML scalars
+
+
+def offsets(document: Document) -> list[int]:
+    """The index in the text where each (0-based) line starts."""
+    starts = [0]
+    for line in document.lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return starts
+
+
+class Positions:
+    """Text indexes of a document turned into 1-based lines and columns."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.path = document.path
+        self._starts = offsets(document)
+
+    def place(self, index: int) -> Place:
+        """1-based (line, column) of a text index."""
+        low, high = 0, len(self._starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._starts[middle] <= index:
+                low = middle
+            else:
+                high = middle - 1
+        return (low + 1, index - self._starts[low] + 1)
+
+
+class Yaml(Positions):
+    """One YAML document's text, for words and excerpts of its scalars."""
+
+    def index(self, line: int, column: int) -> int:
+        """Text index of a 0-based mark position."""
+        if line >= len(self._starts):
+            return len(self.document.text)
+        return self._starts[line] + column
+
+    def raw(self, node: Node) -> str:
+        start = self.index(node.start_mark.line, node.start_mark.column)
+        end = self.index(node.end_mark.line, node.end_mark.column)
+        return self.document.text[start:end]
+
+    def word(self, node: Node) -> Word:
+        """A scalar as a word; `raw` is the text as written (quotes kept)
+        when it sits on one line, so a part of it can be placed exactly."""
+        text = yamlnodes.scalar(node) or ""
+        span = yamlnodes.span(node, self.path)
+        raw = self.raw(node) if span.line == span.end_line else text
+        return Word(text, span, raw)
+
+    def excerpt(self, node: ScalarNode) -> Excerpt:
+        """The scalar's value with the way back to the file."""
+        text = str(node.value)
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        single_line = node.start_mark.line == node.end_mark.line
+        if node.style is None and single_line and "\n" not in text:
+            return Excerpt.at(self.path, text, line, column)
+        if node.style == "|":
+            return self._literal(node, text)
+        return self._aligned(node, text)
+
+    def _literal(self, node: ScalarNode, text: str) -> Excerpt:
+        """A literal block keeps its lines, shifted by its indentation."""
+        lines = self.document.lines
+        first = node.start_mark.line + 1
+        indent = next(
+            (len(t) - len(t.lstrip(" ")) for t in lines[first:] if t.strip()), 0
+        )
+        pieces = text.split("\n")
+        return Excerpt(
+            self.path,
+            [ExcerptLine(t, first + 1 + i, indent + 1) for i, t in enumerate(pieces)],
+        )
+
+    def _aligned(self, node: ScalarNode, text: str) -> Excerpt:
+        """Each character of the value found in order in the written text:
+        folding turns a line break and indentation into one space, escapes
+        turn two characters into one; what cannot be found keeps the place
+        of the last character that was."""
+        start = self.index(node.start_mark.line, node.start_mark.column)
+        end = self.index(node.end_mark.line, node.end_mark.column)
+        written = self.document.text[start:end]
+        if node.style in ("'", '"'):
+            start, written = start + 1, written[1:]
+        places: list[Place] = []
+        position = 0
+        for char in text:
+            found = written.find(char, position, position + _LOOKAHEAD)
+            if found >= 0:
+                position = found + 1
+                places.append(self.place(start + found))
+            else:
+                places.append(self.place(start + position))
+        places.append(self.place(start + position))
+        return mapped_excerpt(self.path, text, places)
+
+
+def script_nodes(node: Node | None, depth: int = 0) -> list[ScalarNode]:
+    """The scalars of a script: one string, or a list (of lists) of them."""
+    if isinstance(node, ScalarNode):
+        return [] if yamlnodes.is_null(node) else [node]
+    if isinstance(node, SequenceNode) and depth < _MAX_NESTING:
+        return [s for item in node.value for s in script_nodes(item, depth + 1)]
+    return []
+
+
+def scripts(
+    yaml: Yaml,
+    node: Node | None,
+    *,
+    runs_in: str = "host",
+    variables: dict[str, str] | None = None,
+) -> list[Command]:
+    """The commands of a script. A shell line the grammar cannot read is
+    not the CI file's fault to report: the runner fails that job."""
+    from sockelint.sources import shell
+
+    commands: list[Command] = []
+    for scalar in script_nodes(node):
+        if not str(scalar.value).strip():
+            continue
+        found, _ = shell.parse_excerpt(
+            yaml.excerpt(scalar), variables=variables, runs_in=runs_in
+        )
+        commands += found
+    return commands
+
+
+def add_commands(
+    facts: Facts, commands: list[Command], workload: Workload | None = None
+) -> None:
+    facts.commands += commands
+    if workload is not None:
+        workload.commands += commands
+
+
+# --------------------------------------------------------------------------
+# Environments
+
+
+def environment(yaml: Yaml, node: Node | None) -> list[EnvVar]:
+    """`NAME: value` pairs, or `NAME=value` strings. A value written as a
+    mapping (GitLab `{value: ..., description: ...}`) gives its `value`;
+    a secret reference (`from_secret`) has no value we know."""
+    found: list[EnvVar] = []
+    if isinstance(node, MappingNode):
+        for key, value in yamlnodes.items(node):
+            found.append(_pair(yaml, key, value))
+        return found
+    for item in yamlnodes.sequence(node):
+        if isinstance(item, MappingNode) and yamlnodes.get(item, "name") is not None:
+            found += _named_pair(yaml, item)
+        elif isinstance(item, ScalarNode) and "=" in str(item.value):
+            found.append(_assignment(yaml, item))
+    return found
+
+
+def _pair(yaml: Yaml, key: ScalarNode, value: Node) -> EnvVar:
+    if isinstance(value, MappingNode):
+        value = yamlnodes.get(value, "value") or value
+    whole = yamlnodes.span(key, yaml.path).cover(yamlnodes.span(value, yaml.path))
+    if not isinstance(value, ScalarNode) or yamlnodes.is_null(value):
+        return EnvVar(str(key.value), None, whole)
+    word = yaml.word(value)
+    return EnvVar(str(key.value), word.text, whole, word.span)
+
+
+def _named_pair(yaml: Yaml, item: MappingNode) -> list[EnvVar]:
+    """Azure's list form: `- name: X` with `value: Y`."""
+    name = yamlnodes.scalar(yamlnodes.get(item, "name"))
+    value = yamlnodes.get(item, "value")
+    if not name or not isinstance(value, ScalarNode):
+        return []
+    word = yaml.word(value)
+    return [EnvVar(name, word.text, yamlnodes.extent(item, yaml.path), word.span)]
+
+
+def _assignment(yaml: Yaml, item: ScalarNode) -> EnvVar:
+    word = yaml.word(item)
+    name, _, value = word.text.partition("=")
+    value_span = dockercli.sub_span(word, len(name) + 1, len(word.text))
+    return EnvVar(name.strip(), value, word.span, value_span)
+
+
+def variables_of(env: list[EnvVar]) -> dict[str, str]:
+    """Known values, for expanding `$NAME` in scripts."""
+    return {v.name: v.value for v in env if v.value is not None and "$" not in v.value}
+
+
+def clients_of(env: list[EnvVar], origin: str) -> list[ClientEndpoint]:
+    """`DOCKER_HOST` in an environment that is no container's (a step on
+    the runner itself): the same client endpoint a workload's would be."""
+    host = next((v for v in reversed(env) if v.name == "DOCKER_HOST"), None)
+    if host is None or not host.value:
+        return []
+    verify = next((v for v in reversed(env) if v.name == "DOCKER_TLS_VERIFY"), None)
+    verified = verify is not None and (verify.value or "").lower() not in _FALSE
+    span = host.value_span or host.span
+    return [ClientEndpoint(Word(host.value, span, host.value), verified, origin)]
+
+
+# --------------------------------------------------------------------------
+# Docker flags
+
+
+def flag_words(excerpt: Excerpt) -> list[Word]:
+    """The words of a string of `docker create` flags, through the shell
+    tokenizer (quotes, `${{ }}` masked), in the order written."""
+    from sockelint.sources import shell
+
+    commands, _ = shell.parse_excerpt(excerpt)
+    words: list[Word] = []
+    for command in commands:
+        words += command.env + command.words
+    # Commands found inside a quoted word (`sh -c '...'`) are not flags.
+    spans = [w.span for w in words]
+    words = [w for w in words if not any(_inside(w.span, s) for s in spans)]
+    return sorted(words, key=lambda w: (w.span.line, w.span.column))
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    if inner == outer:
+        return False
+    starts_after = (inner.line, inner.column) >= (outer.line, outer.column)
+    ends_before = (inner.end_line, inner.end_column) <= (
+        outer.end_line,
+        outer.end_column,
+    )
+    return starts_after and ends_before
+
+
+def apply_flags(workload: Workload, words: list[Word]) -> None:
+    """Read `words` as the flags of `docker run` and give the workload
+    what they say: mounts, privileged, env, ports, groups, networks."""
+    if not words:
+        return
+    anchor = words[0].span
+    image = Word("image", anchor, "")
+    synthetic = [Word("docker", anchor, ""), Word("run", anchor, ""), *words, image]
+    scratch = Facts(anchor.path, "ci")
+    dockercli.interpret(Command(synthetic, anchor.cover(words[-1].span)), scratch)
+    if not scratch.workloads:
+        return
+
+    flagged = scratch.workloads[0]
+    workload.mounts += flagged.mounts
+    workload.privileged = flagged.privileged or workload.privileged
+    workload.env += flagged.env
+    workload.ports += flagged.ports
+    workload.groups += flagged.groups
+    workload.networks += flagged.networks
+    workload.labels.update(flagged.labels)
+    if flagged.network_mode is not None:
+        workload.network_mode = flagged.network_mode
+
+
+def flag_pairs(flag: str, words: list[Word]) -> list[Word]:
+    """`-v WORD` pairs for entries written one per item (`volumes:`,
+    `ports:`), the flag placed on its value so spans stay on the entry."""
+    pairs: list[Word] = []
+    for word in words:
+        pairs += [Word(flag, word.span, ""), word]
+    return pairs
+
+
+def workload_span(yaml: Yaml, key: Node, node: Node) -> tuple[Span, Span]:
+    """The declaration (the key) and the whole extent of a workload."""
+    declaration = yamlnodes.span(key, yaml.path)
+    return declaration, declaration.cover(yamlnodes.extent(node, yaml.path))

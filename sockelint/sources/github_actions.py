@@ -1,0 +1,142 @@
+"""GitHub Actions workflows: job and service containers, and `run` steps.
+
+A job's `container` and each of its `services` is a `Workload`: image,
+`volumes`, `ports`, `env`, and `options`, which the runner hands to
+`docker create` as they are, so they are read as docker flags. `run` steps
+go through the shell source; they run in the job container when there is
+one, on the runner otherwise. `DOCKER_HOST` in a workflow, job or step
+`env` of a job without container points the runner's own client.
+"""
+
+from __future__ import annotations
+
+from sockelint import yamlnodes
+from sockelint.document import Document
+from sockelint.model import EnvVar, Facts, Word, Workload
+from sockelint.sources import ci_common
+from sockelint.sources.ci_common import Yaml
+from sockelint.yamlnodes import MappingNode, Node, ScalarNode
+
+
+def parse(document: Document) -> Facts:
+    facts = Facts(document.path, document.kind)
+    roots, problems = yamlnodes.documents(document.text, document.path)
+    facts.problems += problems
+
+    yaml = Yaml(document)
+    for root in roots:
+        workflow_env = ci_common.environment(yaml, yamlnodes.get(root, "env"))
+        for key, job in yamlnodes.items(yamlnodes.get(root, "jobs")):
+            if isinstance(job, MappingNode):
+                _job(yaml, str(key.value), job, workflow_env, facts)
+    return facts
+
+
+def _job(
+    yaml: Yaml, name: str, job: MappingNode, inherited: list[EnvVar], facts: Facts
+) -> None:
+    env = inherited + ci_common.environment(yaml, yamlnodes.get(job, "env"))
+    container = _container(yaml, name, yamlnodes.get(job, "container"), env)
+    if container is not None:
+        container.origin = "GitHub Actions job container"
+        facts.workloads.append(container)
+
+    for key, node in yamlnodes.items(yamlnodes.get(job, "services")):
+        service = _container(yaml, str(key.value), node, [])
+        if service is not None:
+            service.origin = f"GitHub Actions service of job `{name}`"
+            service.span = yamlnodes.span(key, yaml.path)
+            facts.workloads.append(service)
+
+    for step in yamlnodes.sequence(yamlnodes.get(job, "steps")):
+        _step(yaml, step, env, container, facts)
+
+
+def _container(
+    yaml: Yaml, name: str, node: Node | None, env: list[EnvVar]
+) -> Workload | None:
+    """`container: image` or the mapping form."""
+    if node is None or yamlnodes.is_null(node):
+        return None
+    if isinstance(node, ScalarNode):
+        image = yaml.word(node)
+        return Workload(name, image.span, "", image=image, env=list(env))
+    if not isinstance(node, MappingNode):
+        return None
+
+    declaration, extent = ci_common.workload_span(yaml, node, node)
+    image_node = yamlnodes.get(node, "image")
+    workload = Workload(name, declaration, "", env=list(env), extent=extent)
+    if isinstance(image_node, ScalarNode) and not yamlnodes.is_null(image_node):
+        workload.image = yaml.word(image_node)
+    workload.env += ci_common.environment(yaml, yamlnodes.get(node, "env"))
+
+    flags = ci_common.flag_pairs("-v", _scalar_words(yaml, node, "volumes"))
+    flags += ci_common.flag_pairs("-p", _scalar_words(yaml, node, "ports"))
+    options = yamlnodes.get(node, "options")
+    if isinstance(options, ScalarNode) and str(options.value).strip():
+        flags += ci_common.flag_words(yaml.excerpt(options))
+    ci_common.apply_flags(workload, flags)
+    return workload
+
+
+def _scalar_words(yaml: Yaml, node: Node, name: str) -> list[Word]:
+    return [
+        yaml.word(item)
+        for item in yamlnodes.sequence(yamlnodes.get(node, name))
+        if isinstance(item, ScalarNode)
+    ]
+
+
+def _step(
+    yaml: Yaml,
+    step: Node,
+    job_env: list[EnvVar],
+    container: Workload | None,
+    facts: Facts,
+) -> None:
+    env = job_env + ci_common.environment(yaml, yamlnodes.get(step, "env"))
+    if container is None:
+        facts.clients += ci_common.clients_of(env, "GitHub Actions step environment")
+
+    uses = yamlnodes.scalar(yamlnodes.get(step, "uses")) or ""
+    if uses.startswith("docker://"):
+        _docker_step(yaml, step, env, facts)
+
+    run = yamlnodes.get(step, "run")
+    runs_in = container.name if container is not None else "host"
+    commands = ci_common.scripts(
+        yaml, run, runs_in=runs_in, variables=ci_common.variables_of(env)
+    )
+    ci_common.add_commands(facts, commands, container)
+
+
+def _docker_step(yaml: Yaml, step: Node, env: list[EnvVar], facts: Facts) -> None:
+    """`uses: docker://image`: the step is a container of its own; `with.args`
+    and `with.entrypoint` are what it runs."""
+    uses = yamlnodes.get(step, "uses")
+    assert isinstance(uses, ScalarNode)
+    image = yaml.word(uses)
+    name = image.text.removeprefix("docker://")
+    workload = Workload(
+        name,
+        image.span,
+        "GitHub Actions docker step",
+        image=Word(name, image.span, image.raw),
+        env=list(env),
+        extent=yamlnodes.extent(step, yaml.path),
+    )
+    with_node = yamlnodes.get(step, "with")
+    entrypoint = yamlnodes.get(with_node, "entrypoint")
+    args = yamlnodes.get(with_node, "args")
+    words = []
+    if isinstance(args, ScalarNode) and str(args.value).strip():
+        words = ci_common.flag_words(yaml.excerpt(args))
+    if isinstance(entrypoint, ScalarNode) and str(entrypoint.value).strip():
+        words = [yaml.word(entrypoint), *words]
+    if words:
+        from sockelint.sources import shell
+
+        commands = shell.commands_from_argv(words, runs_in=name)
+        ci_common.add_commands(facts, commands, workload)
+    facts.workloads.append(workload)
