@@ -96,7 +96,13 @@ def _known(shown: str, path: Path, kind: str) -> Input | Skipped:
 def kind_for(shown: str, location: Path | None, head: str | None = None) -> str | None:
     """The kind of a file; `head` is read from `location` only when the name
     alone cannot decide."""
-    in_chart = location is not None and in_helm_chart(location)
+    # Only a path through a `templates/` folder can be a Helm template;
+    # asking the disk for every other file of a walk is wasted time.
+    in_chart = (
+        location is not None
+        and "templates" in shown.lower().replace("\\", "/").split("/")
+        and in_helm_chart(location)
+    )
     kind = kinds.kind_of(shown, "", in_chart)
     if kind is not None:
         return kind
@@ -119,7 +125,13 @@ def in_helm_chart(location: Path) -> bool:
 def display(path: Path, here: Path) -> str:
     """The path as reported: relative to the working directory when it is
     below it, with `/` on every platform."""
-    absolute = Path(os.path.abspath(path))
+    absolute_text = os.path.abspath(path)
+    # The common case, below the working directory, without pathlib's
+    # parsing (this runs for every file of a walk).
+    prefix = os.path.join(str(here), "")
+    if absolute_text.startswith(prefix):
+        return absolute_text[len(prefix) :].replace(os.sep, "/")
+    absolute = Path(absolute_text)
     try:
         relative = absolute.relative_to(here)
     except ValueError:

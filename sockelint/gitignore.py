@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sockelint import reading
+
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
@@ -48,7 +50,17 @@ class IgnoreFile:
         return verdict
 
 
+# Larger than any real ignore file; a bigger one is not read.
+_MAX_SIZE = 1024 * 1024
+# Wildcards a pattern may hold (see parse_line).
+_MAX_STARS = 3
+
+
 def load(path: Path, base: str) -> IgnoreFile | None:
+    # Checked before opening: `.git/info/exclude` may be a FIFO in a hostile
+    # repository, and reading one would block the run.
+    if reading.check(path, _MAX_SIZE) is not None:
+        return None
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -77,10 +89,16 @@ def parse_line(line: str) -> Pattern | None:
     anchored = "/" in line
     line = line.lstrip("/")
     body = translate(line)
+    if body.count("*") > _MAX_STARS:
+        # `*a*a*a*a*a*a*b` backtracks exponentially in `re`; such a pattern
+        # is dropped, so its files are scanned rather than a run hanging.
+        return None
     prefix = "" if anchored or line.startswith("**/") else "(?:.*/)?"
-    return Pattern(
-        re.compile(f"^{prefix}{body}$", re.DOTALL), negated, directories_only
-    )
+    try:
+        regex = re.compile(f"^{prefix}{body}$", re.DOTALL)
+    except re.error:
+        return None  # git matches nothing with a pattern like `[z-a]`
+    return Pattern(regex, negated, directories_only)
 
 
 def _trim_trailing_spaces(line: str) -> str:

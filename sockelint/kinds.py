@@ -7,8 +7,8 @@ reason, so no file is silently lost.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
-from pathlib import PurePosixPath
 
 # (pattern on the file name, kind); first match wins.
 _BY_NAME: tuple[tuple[str, str], ...] = (
@@ -52,6 +52,19 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     (".devcontainer.json", "devcontainer"),
 )
 
+
+@functools.cache
+def _by_name() -> re.Pattern[str]:
+    """All of _BY_NAME as one pattern; alternatives are tried in order, so
+    the first pattern that matches the whole name wins, as listed. Compiled
+    on first use, not at import."""
+    alternatives = (
+        f"(?P<p{index}>{fnmatch.translate(pattern)})"
+        for index, (pattern, _) in enumerate(_BY_NAME)
+    )
+    return re.compile("|".join(alternatives))
+
+
 _SHEBANG = re.compile(r"^#!\s*\S*(?:/|env\s+)(?:ba|da|k|z)?sh\b")
 
 
@@ -62,16 +75,19 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
     `Chart.yaml`; discovery knows (it can look at the disk), this module does
     not, so the default keeps the path alone deciding.
     """
-    posix = PurePosixPath(path.replace("\\", "/"))
-    name = posix.name.lower()
-    parts = [p.lower() for p in posix.parts]
+    # Plain string splitting: this runs for every file of a walk, and
+    # pathlib's parsing was most of its cost.
+    parts = [
+        p for p in path.replace("\\", "/").lower().split("/") if p not in ("", ".")
+    ]
+    name = parts[-1] if parts else ""
 
     by_path = _by_path(parts, name, in_chart)
     if by_path:
         return by_path
-    for pattern, kind in _BY_NAME:
-        if fnmatch.fnmatchcase(name, pattern):
-            return kind
+    by_name = _by_name().fullmatch(name)
+    if by_name and by_name.lastgroup:
+        return _BY_NAME[int(by_name.lastgroup[1:])][1]
     if name.endswith((".yml", ".yaml")):
         return _yaml_kind(parts, head)
     if name.endswith(".json") and head.lstrip().startswith("["):

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 UID = "<uid>"
 HOME = "~"
@@ -75,6 +77,36 @@ _KNOWN = {
 }
 
 
+# Variable expansion is bounded: `A=$A$A` written a hundred times must not
+# build a string of 2**100 characters. One expansion adds at most
+# MAX_GROWTH characters, and a document at most its room (set by the
+# engine); past that, references stay as written.
+MAX_GROWTH = 64 * 1024
+_room: ContextVar[list[int] | None] = ContextVar("expansion_room", default=None)
+
+
+@contextmanager
+def expansion_room(size: int) -> Iterator[None]:
+    """Bound the text that expansions may add while one document is read."""
+    token = _room.set([size])
+    try:
+        yield
+    finally:
+        _room.reset(token)
+
+
+def take_room(size: int) -> bool:
+    """Whether `size` more expanded characters fit in the document's room;
+    they are taken when they do."""
+    room = _room.get()
+    if room is None or size <= 0:
+        return True
+    if size > room[0]:
+        return False
+    room[0] -= size
+    return True
+
+
 def expand(value: str, variables: Mapping[str, str] | None = None) -> str:
     """Replace the variables whose value is known; leave the others as `$NAME`.
 
@@ -83,8 +115,9 @@ def expand(value: str, variables: Mapping[str, str] | None = None) -> str:
     """
     variables = variables or {}
     value = _UID_FORMS.sub(UID, value)
+    left = [MAX_GROWTH]
 
-    def replace(match: re.Match[str]) -> str:
+    def known(match: re.Match[str]) -> str:
         name = match.group("braced") or match.group("bare")
         if name in variables:
             return variables[name]
@@ -93,6 +126,14 @@ def expand(value: str, variables: Mapping[str, str] | None = None) -> str:
         if name in _KNOWN:
             return _KNOWN[name]
         return "$" + name
+
+    def replace(match: re.Match[str]) -> str:
+        text = known(match)
+        grown = len(text) - len(match.group(0))
+        if grown > left[0] or not take_room(grown):
+            return match.group(0)
+        left[0] -= max(grown, 0)
+        return text
 
     for _ in range(4):  # nested defaults: ${A:-${B:-/run}}
         expanded = _VARIABLE.sub(replace, value)

@@ -10,7 +10,8 @@ deep nesting.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -38,41 +39,115 @@ __all__ = [
 
 # Deeper than any real manifest; well before the pure parser's recursion limit.
 MAX_DEPTH = 200
+# Flow collections (`[[[...]]]`) cost the pure scanner time quadratic in
+# their depth, so they are refused earlier, before the parser sees them.
+MAX_FLOW_DEPTH = 32
+# Each flow collection costs the scanner dearly too; no real file has more.
+MAX_FLOW_COLLECTIONS = 50_000
+# The pure parser takes about 5 s and 80 MB per megabyte of YAML; a larger
+# stream is reported instead of parsed (real manifests stay far below).
+MAX_CHARS = 2 * 1024 * 1024
 _DOCUMENT_START = re.compile(r"^---(?=\s|$)", re.MULTILINE)
+_FLOW = re.compile(r"[\[\]{}\n]")
+
+
+class _TooDeep(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def documents(text: str, path: str) -> tuple[list[Node], list[Problem]]:
     """Every document of a stream; a broken document does not hide the others."""
+    if len(text) > MAX_CHARS:
+        reason = f"too large to parse: more than {MAX_CHARS} characters of YAML"
+        return [], [Problem(Span.point(path, 1), reason)]
     try:
-        return _compose(text), []
+        _check_flow_depth(text)
+        return _compose(text, path)
     except (YAMLError, RecursionError, ValueError) as error:
         first_error = _problem(error, path, 0)
 
     # Parse document by document, so the good ones are still scanned.
     nodes: list[Node] = []
     problems: list[Problem] = []
+    found: list[Node]
     starts = [0] + [m.start() for m in _DOCUMENT_START.finditer(text) if m.start()]
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         offset = text.count("\n", 0, start)
         chunk = "\n" * offset + text[start:end]
         try:
-            nodes += _compose(chunk)
+            _check_flow_depth(chunk)
+            found, duplicates = _compose(chunk, path)
+            nodes += found
+            problems += duplicates
         except (YAMLError, RecursionError, ValueError) as error:
             problems.append(_problem(error, path, 0))
     return nodes, problems or [first_error]
 
 
-def _compose(text: str) -> list[Node]:
+def _check_flow_depth(text: str) -> None:
+    """Refuse flow nesting deeper than MAX_FLOW_DEPTH, with its line. Quotes
+    and comments are not told apart: only a text with that many unclosed
+    brackets is refused, which no real manifest has."""
+    opened = text.count("[") + text.count("{")
+    if opened <= MAX_FLOW_DEPTH:
+        return
+    if opened > MAX_FLOW_COLLECTIONS:
+        message = f"more than {MAX_FLOW_COLLECTIONS} flow collections"
+        raise _TooDeep(message, 1)
+    depth, line = 0, 1
+    for match in _FLOW.finditer(text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                message = f"nesting deeper than {MAX_FLOW_DEPTH} levels at line {line}"
+                raise _TooDeep(message, line)
+        else:
+            depth = max(depth - 1, 0)
+
+
+def _quietly(compose: Callable[[], Node | None]) -> Node | None:
+    """ruamel.yaml warns on stderr about a reused anchor, which YAML allows
+    (the later one wins); the user's terminal is no place for that."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compose()
+
+
+def _compose(text: str, path: str) -> tuple[list[Node], list[Problem]]:
+    """The documents' nodes, and the duplicate keys met in them."""
     yaml = YAML(typ="safe", pure=True)
-    found = [node for node in yaml.compose_all(text) if node is not None]
-    for node in found:
-        _check_depth(node)
-    return found
+    constructor, parser = yaml.get_constructor_parser(text)
+    found: list[Node] = []
+    duplicates: list[Problem] = []
+    try:
+        while constructor.composer.check_node():
+            node = _quietly(constructor.composer.get_node)
+            if node is not None:
+                duplicates += _check_depth(node, path)
+                found.append(node)
+    except RecursionError:
+        # Where the parser gave up: the event it was about to compose.
+        event = getattr(parser, "current_event", None) or getattr(
+            parser, "last_event", None
+        )
+        mark = getattr(event, "start_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise _TooDeep(f"YAML nested too deeply to read at line {line}", line) from None
+    finally:
+        parser.dispose()
+    return found, duplicates
 
 
-def _check_depth(root: Node) -> None:
-    """Refuse absurd nesting before a recursive walker meets it."""
+def _check_depth(root: Node, path: str) -> list[Problem]:
+    """Refuse absurd nesting before a recursive walker meets it; report
+    duplicate keys (engines refuse them; sources read both copies)."""
+    duplicates: list[Problem] = []
     seen: set[int] = set()
     stack: list[tuple[Node, int]] = [(root, 0)]
     while stack:
@@ -82,12 +157,33 @@ def _check_depth(root: Node) -> None:
         seen.add(id(node))
         if depth > MAX_DEPTH:
             line = node.start_mark.line + 1
-            raise ValueError(f"nesting deeper than {MAX_DEPTH} levels at line {line}")
+            message = f"nesting deeper than {MAX_DEPTH} levels at line {line}"
+            raise _TooDeep(message, line)
         if isinstance(node, MappingNode):
+            duplicates += _duplicates(node, path)
             for key, value in node.value:
                 stack += [(key, depth + 1), (value, depth + 1)]
         elif isinstance(node, SequenceNode):
             stack += [(item, depth + 1) for item in node.value]
+    return duplicates
+
+
+def _duplicates(mapping: MappingNode, path: str) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for key, _ in mapping.value:
+        if not isinstance(key, ScalarNode) or key.tag.endswith(":merge"):
+            continue
+        name = str(key.value)
+        line = key.start_mark.line + 1
+        if name in first:
+            reason = (
+                f"duplicate key `{name}` (first at line {first[name]}); both are read"
+            )
+            problems.append(Problem(span(key, path), reason))
+        else:
+            first[name] = line
+    return problems
 
 
 def _problem(error: BaseException, path: str, offset: int) -> Problem:
@@ -97,6 +193,8 @@ def _problem(error: BaseException, path: str, offset: int) -> Problem:
         column = (mark.column + 1) if mark else 1
         reason = f"{error.problem or error.context}"
         return Problem(Span(path, line, column, line, column + 1), reason.strip())
+    if isinstance(error, _TooDeep):
+        return Problem(Span.point(path, error.line + offset), str(error))
     if isinstance(error, RecursionError):
         return Problem(Span.point(path, 1), "YAML nested too deeply to read")
     return Problem(Span.point(path, 1), str(error).strip() or type(error).__name__)
@@ -126,8 +224,21 @@ def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
     """Key and value pairs of a mapping, merge keys (`<<`) resolved first so
     that keys written in the mapping override them. Duplicate keys are all
     yielded, in order."""
+    yield from _pairs(node, {})
+
+
+def _pairs(
+    node: Node | None, done: dict[int, list[tuple[ScalarNode, Node]]]
+) -> list[tuple[ScalarNode, Node]]:
+    """`items` of one mapping. `done` holds the mappings already resolved in
+    this call: merges of merges of one alias (`<<: [*a, *a]` on every level)
+    would otherwise be resolved again each time, 2**depth times, and a
+    mapping merged into itself resolves to nothing more than its own keys."""
     if not isinstance(node, MappingNode):
-        return
+        return []
+    if id(node) in done:
+        return done[id(node)]
+    done[id(node)] = []
     merged: list[tuple[ScalarNode, Node]] = []
     own: list[tuple[ScalarNode, Node]] = []
     for key, value in node.value:
@@ -136,12 +247,15 @@ def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
             for source in sources:
                 # Earlier mappings of a merge list win over later ones.
                 earlier = {k.value for k, _ in merged}
-                merged += [(k, v) for k, v in items(source) if k.value not in earlier]
+                merged += [
+                    (k, v) for k, v in _pairs(source, done) if k.value not in earlier
+                ]
         elif isinstance(key, ScalarNode):
             own.append((key, value))
     names = {key.value for key, _ in own}
-    yield from ((k, v) for k, v in merged if k.value not in names)
-    yield from own
+    pairs = [(k, v) for k, v in merged if k.value not in names] + own
+    done[id(node)] = pairs
+    return pairs
 
 
 def get(node: Node | None, name: str) -> Node | None:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from sockelint import dockerfile_tokens as tokens
+from sockelint import sockets
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt, ExcerptLine
 from sockelint.model import Command, EnvVar, Facts, Mount, Port, Word, Workload
@@ -442,10 +443,16 @@ def _expand(text: str, variables: dict[str, str]) -> str:
         operator, word = match.group(2), match.group(3) or ""
         value = variables.get(name)
         if operator == "-":
-            return value or word
-        if operator == "+":
-            return word if value else ""
-        return value if value is not None else match.group(0)
+            found = value or word
+        elif operator == "+":
+            found = word if value else ""
+        else:
+            found = value if value is not None else match.group(0)
+        # `ENV A=$A$A` repeated must not double forever: see sockets.expand.
+        grown = len(found) - len(match.group(0))
+        if grown > sockets.MAX_GROWTH or not sockets.take_room(grown):
+            return match.group(0)
+        return found
 
     return _VARIABLE.sub(replace, text)
 

@@ -38,12 +38,17 @@ _KEEP = re.compile(r"[A-Za-z0-9.]")
 # gives the key its value on the lines below, where more literal entries
 # may follow: at the end of a line it is blanked, not made a scalar.
 _BLOCK = re.compile(r"\b(?:n?indent|toYaml|toJson)\b")
+_LINE_END = re.compile(r"[^\S\n]*(?:\n|\Z)")
 _MANIFEST = re.compile(r"^\s*(?:apiVersion|kind)\s*:", re.MULTILINE)
 
 
 def parse(document: Document) -> Facts:
     facts = Facts(document.path, document.kind)
     text = document.text
+    if len(text) > yamlnodes.MAX_CHARS:
+        # Masking costs as much as parsing: report the size straight away.
+        facts.problems += yamlnodes.documents(text, document.path)[1]
+        return facts
     variants = masked(text)
 
     for index, variant in enumerate(variants):
@@ -157,9 +162,10 @@ def _mask_actions(text: str, actions: list[re.Match[str]]) -> list[str]:
 
 
 def _renders_block(text: str, action: re.Match[str]) -> bool:
-    line_end = text.find("\n", action.end())
-    rest = text[action.end() : line_end if line_end >= 0 else len(text)]
-    return not rest.strip() and _BLOCK.search(action.group()) is not None
+    # Matched in place: slicing the rest of a long line for every action
+    # would be quadratic on a one-line template.
+    at_line_end = _LINE_END.match(text, action.end()) is not None
+    return at_line_end and _BLOCK.search(action.group()) is not None
 
 
 def _mask_line(line: str, masked_chars: list[str], is_action: list[bool]) -> str:
@@ -179,26 +185,34 @@ def _select(base: list[str], text: str, events: list[_Event], last: bool) -> str
 
     taken: list[str] = []
     open_blocks: list[tuple[_Block, int]] = []
+    # How many open blocks are in a branch not taken: kept as a count so a
+    # line costs the same however deep the template nests.
+    dropped = [0]
     pending = iter(events)
     event = next(pending, None)
     for number, line in enumerate(base):
         line_start = line_starts[number]
         while event is not None and event.offset < line_start:
-            _apply(event, open_blocks)
+            _apply(event, open_blocks, dropped, last)
             event = next(pending, None)
-        keep = all(_kept(block, branch, last) for block, branch in open_blocks)
-        taken.append(line if keep else "")
+        taken.append(line if not dropped[0] else "")
     return "\n".join(taken)
 
 
-def _apply(event: _Event, open_blocks: list[tuple[_Block, int]]) -> None:
+def _apply(
+    event: _Event, open_blocks: list[tuple[_Block, int]], dropped: list[int], last: bool
+) -> None:
     if event.kind == "open":
         open_blocks.append((event.block, 0))
+        dropped[0] += not _kept(event.block, 0, last)
     elif event.kind == "else" and open_blocks:
         block, branch = open_blocks[-1]
+        dropped[0] -= not _kept(block, branch, last)
         open_blocks[-1] = (block, branch + 1)
+        dropped[0] += not _kept(block, branch + 1, last)
     elif event.kind == "end" and open_blocks:
-        open_blocks.pop()
+        block, branch = open_blocks.pop()
+        dropped[0] -= not _kept(block, branch, last)
 
 
 def _kept(block: _Block, branch: int, last: bool) -> bool:

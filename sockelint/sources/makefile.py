@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sockelint import sockets
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt, ExcerptLine
 from sockelint.model import Facts
@@ -290,6 +291,9 @@ def _expand(
         end = _closing(text, index + 1) if following in "({" else index + 2
         content = text[index + 2 : end - 1] if following in "({" else following
         expanded = _reference(content, variables, depth)
+        if len(expanded) > sockets.MAX_GROWTH or not sockets.take_room(len(expanded)):
+            # `A = $(B)$(B)` chains grow exponentially: keep the reference.
+            expanded = _plain(text[index:end])
         start, stop = (line, column + index), (line, column + end)
         for char, from_start, from_end in expanded:
             if from_start[0] == 0:  # no position of its own: the reference's

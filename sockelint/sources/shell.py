@@ -246,8 +246,13 @@ def _run(
 ) -> _Result:
     walker = _Walker(excerpt, variables, runs_in, depth)
     text = excerpt.text
-    if len(text) > _MAX_CHARS or not text.strip():
+    if not text.strip():
         return _Result()
+    if len(text) > _MAX_CHARS:
+        # Reported, not dropped: a script too large to parse may still hold
+        # findings, and a silent pass would hide them.
+        reason = f"too large to parse: more than {_MAX_CHARS} characters of shell"
+        return _Result(problems=[Problem(excerpt.span((0, 0), (0, 0)), reason)])
 
     walker.load(text)
     root = walker.tree_root()

@@ -1,0 +1,181 @@
+"""Fuzzing: generated and mutated inputs of every kind never make an
+exception escape, and every file is accounted for (scanned or skipped).
+
+Short by default; `pytest --fuzz-long` runs many more cases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sockelint import discovery, engine, reading
+from sockelint.document import Document
+from sockelint.rules import RULES
+
+SHORT, LONG = 60, 2000
+COUNTS: dict[str, int] = {}
+
+PIECES = {
+    "compose": [
+        "services:\n",
+        "  app:\n",
+        "    image: x\n",
+        "    volumes:\n",
+        "      - /var/run/docker.sock:/var/run/docker.sock\n",
+        "    environment:\n",
+        "      DOCKER_HOST: tcp://0.0.0.0:2375\n",
+        "x-a: &a [1, 2]\n",
+        "    labels: *a\n",
+        "<<: *a\n",
+        "---\n",
+    ],
+    "kubernetes": [
+        "apiVersion: v1\n",
+        "kind: Pod\n",
+        "spec:\n",
+        "  volumes:\n",
+        "  - name: s\n",
+        "    hostPath: {path: /var/run/docker.sock}\n",
+        "  containers:\n",
+        "  - args: [sh, -c, 'docker run -v /:/h x']\n",
+        "---\n",
+    ],
+    "dockerfile": [
+        "FROM x AS a\n",
+        "ARG A=$B\n",
+        "ENV A=$A$A\n",
+        "RUN docker run \\\n",
+        "  -v /var/run/docker.sock:/s x\n",
+        "VOLUME /var/run\n",
+        "RUN <<EOF\ndockerd -H tcp://0.0.0.0\nEOF\n",
+        "# escape=`\n",
+    ],
+    "shell": [
+        "A=$A$A\n",
+        "docker run -v /var/run/docker.sock:/s x\n",
+        "sh -c \"$(echo 'docker -H tcp://h:2375 ps')\"\n",
+        "cat <<EOF\n",
+        "EOF\n",
+        "case $x in a) b;; esac\n",
+        "((\n",
+        "${A:-${B:-/run}}\n",
+    ],
+    "makefile": [
+        "A = $(A)\n",
+        "B = $(C)\nC = $(B)\n",
+        "all:\n",
+        "\tdocker run -v /var/run/docker.sock:/s $(A)\n",
+        "X := $(shell echo)\n",
+        "define V\n",
+        "endef\n",
+    ],
+}
+NAMES = {
+    "compose": "docker-compose.yml",
+    "kubernetes": "pod.yaml",
+    "dockerfile": "Dockerfile",
+    "shell": "run.sh",
+    "makefile": "Makefile",
+}
+
+
+def examples(config: pytest.Config) -> int:
+    return LONG if config.getoption("--fuzz-long") else SHORT
+
+
+@st.composite
+def mutated(draw: st.DrawFn, kind: str) -> bytes:
+    """Valid-ish text of the kind, then truncated, bit-flipped, nested or
+    padded with a huge scalar."""
+    text = "".join(draw(st.lists(st.sampled_from(PIECES[kind]), max_size=25)))
+    data = text.encode()
+    for _ in range(draw(st.integers(0, 3))):
+        how = draw(st.sampled_from(["cut", "flip", "nest", "huge", "insert"]))
+        position = draw(st.integers(0, len(data)))
+        if how == "cut":
+            data = data[:position]
+        elif how == "flip" and data:
+            at = min(position, len(data) - 1)
+            data = (
+                data[:at]
+                + bytes([data[at] ^ draw(st.integers(1, 255))])
+                + data[at + 1 :]
+            )
+        elif how == "nest":
+            depth = draw(st.integers(1, 3000))
+            opener = draw(st.sampled_from(["[", "{", "$(", "(", "  - ", "\n "]))
+            data = data[:position] + opener.encode() * depth + data[position:]
+        elif how == "huge":
+            data = (
+                data[:position] + b"a" * draw(st.integers(1, 200_000)) + data[position:]
+            )
+        else:
+            data = data[:position] + draw(st.binary(max_size=40)) + data[position:]
+    return data
+
+
+@pytest.mark.parametrize("kind", sorted(PIECES))
+def test_engine_never_raises(kind: str, request: pytest.FixtureRequest) -> None:
+    @settings(
+        max_examples=examples(request.config),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(mutated(kind))
+    def check(data: bytes) -> None:
+        COUNTS[f"engine:{kind}"] = COUNTS.get(f"engine:{kind}", 0) + 1
+        read = reading.decode(data)
+        if isinstance(read, reading.Unread):
+            return
+        document = Document(NAMES[kind], read.text, kind)
+        findings = engine.check(document, RULES)
+        assert all(f.span.line >= 1 for f in findings)
+
+    check()
+
+
+def test_files_are_all_accounted_for(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> None:
+    @settings(
+        max_examples=examples(request.config),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(st.lists(st.tuples(st.sampled_from(sorted(PIECES)), st.data()), max_size=4))
+    def check(chosen: list[tuple[str, st.DataObject]]) -> None:
+        COUNTS["tree"] = COUNTS.get("tree", 0) + 1
+        root = tmp_path_factory.mktemp("fuzz")
+        inputs_expected = 0
+        for index, (kind, data) in enumerate(chosen):
+            folder = root / str(index)
+            folder.mkdir()
+            path = folder / NAMES[kind]
+            path.write_bytes(data.draw(mutated(kind)))
+            # A pod.yaml without apiVersion/kind is of no kind: not an input.
+            inputs_expected += discovery.kind_for(path.name, path) is not None
+
+        inputs = discovery.discover([str(root)], cwd=root)
+        scanned = skipped = 0
+        for item in inputs.files:
+            read = reading.read(Path(item.location))
+            if isinstance(read, reading.Unread):
+                skipped += 1
+                continue
+            engine.check(Document(item.path, read.text, item.kind), RULES)
+            scanned += 1
+        assert scanned + skipped + len(inputs.skipped) == inputs_expected
+
+    check()
+
+
+def test_report_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a check: prints how many cases ran (`-s` shows it)."""
+    with capsys.disabled():
+        print(f"\nfuzz cases run: {sum(COUNTS.values())} {COUNTS}")
