@@ -22,6 +22,8 @@ from typing import NoReturn, TextIO
 
 from sockelint import (
     __version__,
+    baseline,
+    config,
     discovery,
     engine,
     reading,
@@ -68,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         return _dispatch(arguments)
-    except UsageError as error:
+    except (UsageError, config.ConfigError, baseline.BaselineError) as error:
         sys.stderr.write(f"sockelint: error: {error}\n")
         return EXIT_ERROR
     except SystemExit as done:  # --help and --version end through here
@@ -132,8 +134,8 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format",
         choices=list(report.BY_NAME),
-        default="text",
-        help="; ".join(f"{f.name}: {f.help}" for f in report.FORMATS),
+        help="; ".join(f"{f.name}: {f.help}" for f in report.FORMATS)
+        + " (default: text)",
     )
     parser.add_argument(
         "--select",
@@ -152,7 +154,6 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-on",
         choices=list(reversed(SEVERITIES)),
-        default="note",
         help="the lowest severity that makes the exit code 1 (default: note, "
         "so every finding counts)",
     )
@@ -175,7 +176,6 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-file-size",
         type=_size,
-        default=reading.DEFAULT_MAX_SIZE,
         metavar="BYTES",
         help="skip files larger than this (a number, or with K or M; default 10M)",
     )
@@ -184,19 +184,35 @@ def _check_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no colour in text output (also when NO_COLOR is set)",
     )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        help="read this configuration file instead of looking for "
+        "`.sockelint.toml` or `[tool.sockelint]` in pyproject.toml",
+    )
+    parser.add_argument(
+        "--isolated", action="store_true", help="ignore every configuration file"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        help="report only findings that are not in this baseline file",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        type=Path,
+        help="write the current findings to this baseline file and exit 0",
+    )
     parser.add_argument("--version", action="version", version=__version__)
     return parser
 
 
 def _size(text: str) -> int:
-    units = {"K": 1024, "M": 1024 * 1024, "G": 1024**3}
-    multiplier = units.get(text[-1:].upper(), 1)
-    digits = text[:-1] if multiplier > 1 else text
-    try:
-        value = int(digits) * multiplier
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r}") from None
-    if value <= 0:
+    value = config.parse_size(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}")
     return value
 
@@ -204,24 +220,80 @@ def _size(text: str) -> int:
 def _check_command(arguments: list[str]) -> int:
     options = _check_parser().parse_args(arguments)
     _configure_logging(options.verbose)
-    rules = _chosen_rules(options.select, options.ignore)
+    settings = _settings(options)
+    rules = _chosen_rules(options.select, options.ignore, settings)
     paths = options.paths or ["."]
     _check_paths_exist(paths)
+    # A baseline being rewritten records every current finding, old or new.
+    reading_baseline = options.baseline and not options.write_baseline
+    known = baseline.load(options.baseline) if reading_baseline else None
 
-    outcome = _run(paths, options.stdin_filename, rules, options.max_file_size)
-    outcome.color = _use_color(options.no_color, options.format)
+    max_size = options.max_file_size or settings.max_file_size
+    outcome = _run(paths, options.stdin_filename, rules, max_size, settings)
+    outcome.severities = dict(settings.severity)
+    _suppress(outcome, settings, known)
+    if options.write_baseline:
+        return _write_baseline(options.write_baseline, outcome, options.quiet)
 
-    chosen = report.BY_NAME[options.format]
-    if not chosen.lists_skipped and not options.quiet:
-        for skip in outcome.skipped:
-            sys.stderr.write(f"{skip.path}: skipped: {skip.reason}\n")
-    err: TextIO = _Discard() if options.quiet else sys.stderr
-    report.writer(options.format)(outcome, sys.stdout, err)
-    sys.stdout.flush()
+    chosen_format = options.format or settings.format or "text"
+    outcome.color = _use_color(options.no_color, chosen_format)
+    _write_report(outcome, chosen_format, options.quiet)
 
     if options.exit_zero:
         return EXIT_CLEAN
-    return EXIT_FINDINGS if _fails(outcome.findings, options.fail_on) else EXIT_CLEAN
+    threshold = options.fail_on or settings.fail_on or "note"
+    return EXIT_FINDINGS if _fails(outcome, threshold) else EXIT_CLEAN
+
+
+def _settings(options: argparse.Namespace) -> config.Config:
+    """The configuration file's settings: the named one, the one found
+    from the working directory up to the repository's top, or none."""
+    if options.isolated:
+        return config.Config()
+    path = options.config or config.discover()
+    if path is None:
+        return config.Config()
+    if not path.is_file():
+        raise UsageError(f"no such configuration file: {path}")
+    log.info("configuration from %s", path)
+    return config.load(path)
+
+
+def _suppress(
+    outcome: report.Report, settings: config.Config, known: baseline.Baseline | None
+) -> None:
+    """Leave out what the configuration and the baseline accept, counting
+    each cause for the summary."""
+    kept = []
+    for finding in outcome.findings:
+        if settings.ignored_here(finding):
+            outcome.suppressed["config"] += 1
+        elif settings.allowed(finding):
+            outcome.suppressed["allowlist"] += 1
+        else:
+            kept.append(finding)
+    if known is not None:
+        kept, baselined = known.split(kept)
+        outcome.suppressed["baseline"] += len(baselined)
+    outcome.findings = kept
+
+
+def _write_baseline(path: Path, outcome: report.Report, quiet: bool) -> int:
+    count = baseline.write(path, outcome.findings)
+    if not quiet:
+        noun = "finding" if count == 1 else "findings"
+        sys.stderr.write(f"sockelint: wrote {count} {noun} to the baseline {path}\n")
+    return EXIT_CLEAN
+
+
+def _write_report(outcome: report.Report, chosen_format: str, quiet: bool) -> None:
+    chosen = report.BY_NAME[chosen_format]
+    if not chosen.lists_skipped and not quiet:
+        for skip in outcome.skipped:
+            sys.stderr.write(f"{skip.path}: skipped: {skip.reason}\n")
+    err: TextIO = _Discard() if quiet else sys.stderr
+    report.writer(chosen_format)(outcome, sys.stdout, err)
+    sys.stdout.flush()
 
 
 class _Discard:
@@ -240,9 +312,19 @@ def _configure_logging(verbosity: int) -> None:
     log.propagate = False
 
 
-def _chosen_rules(select: list[str], ignore: list[str]) -> list[Rule]:
-    selected = _named_rules(select, "--select") if select else list(RULES)
+def _chosen_rules(
+    select: list[str], ignore: list[str], settings: config.Config
+) -> list[Rule]:
+    """`--select` replaces the configuration's selection; `--ignore` adds to
+    its ignores."""
+    if select:
+        selected = _named_rules(select, "--select")
+    elif settings.select is not None:
+        selected = [r for r in RULES if r.id in settings.select]
+    else:
+        selected = list(RULES)
     ignored = {rule.id for rule in _named_rules(ignore, "--ignore")}
+    ignored |= set(settings.ignore)
     return [rule for rule in selected if rule.id not in ignored]
 
 
@@ -271,27 +353,34 @@ def _use_color(disabled: bool, chosen: str) -> bool:
     return sys.stdout.isatty()
 
 
-def _fails(findings: list[Finding], threshold: str) -> bool:
+def _fails(outcome: report.Report, threshold: str) -> bool:
     floor = SEVERITIES.index(threshold)
-    return any(
-        SEVERITIES.index(report.severity(f.rule)) >= floor
-        for f in findings
-        if report.severity(f.rule) in SEVERITIES
-    )
+    levels = {outcome.level(f.rule) for f in outcome.findings}
+    return any(SEVERITIES.index(level) >= floor for level in levels & set(SEVERITIES))
 
 
 # Running the engine over the inputs ---------------------------------------
 
 
 def _run(
-    paths: list[str], stdin_name: str | None, rules: list[Rule], max_size: int
+    paths: list[str],
+    stdin_name: str | None,
+    rules: list[Rule],
+    max_size: int | None,
+    settings: config.Config,
 ) -> report.Report:
+    max_size = max_size or reading.DEFAULT_MAX_SIZE
     outcome = report.Report(findings=[])
     files = [p for p in paths if p != STDIN]
     found = discovery.discover(files)
-    outcome.skipped += [report.Skip(s.path, s.reason) for s in found.skipped]
+    found.files = [f for f in found.files if not _excluded(f.path, settings)]
+    outcome.skipped += [
+        report.Skip(s.path, s.reason)
+        for s in found.skipped
+        if not _excluded(s.path, settings)
+    ]
 
-    if STDIN in paths:
+    if STDIN in paths and not (stdin_name and _excluded(stdin_name, settings)):
         _check_stdin(stdin_name, rules, max_size, outcome)
     for item in found.files:
         log.info("checking %s as %s", item.path, item.kind)
@@ -341,9 +430,20 @@ def _check_text(
             document.path, where.line, where.column, where.line, where.column + 1
         )
         problems.append(Problem(span, where.reason))
-    outcome.findings += engine.check(document, rules, problems)
+    silenced: list[Finding] = []
+    outcome.findings += engine.check(document, rules, problems, silenced)
+    outcome.suppressed["inline"] += len(silenced)
     outcome.lines[document.path] = document.lines
     outcome.scanned += 1
+
+
+def _excluded(path: str, settings: config.Config) -> bool:
+    """The configuration's `exclude` applies to named files too, so a
+    pre-commit hook passing file names honours it."""
+    if settings.excluded(path):
+        log.info("excluded by the configuration: %s", path)
+        return True
+    return False
 
 
 # Subcommands ---------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sockelint import derive, sources, suppression
+from sockelint import derive, sockets, sources, suppression
 from sockelint.document import Document
 from sockelint.finding import Finding
 from sockelint.model import Facts, Problem
@@ -14,28 +14,52 @@ from sockelint.rules import Rule
 log = logging.getLogger(__name__)
 
 
+# Text that variable expansion may add to one document (see sockets.expand).
+EXPANSION_ROOM = 1_000_000
+
+# The largest text each kind's source reads. These sources keep a fact per
+# command, so memory grows with the file: a megabyte of Dockerfile or
+# Makefile is far beyond any real one and still parses in seconds.
+# (YAML kinds are bounded in yamlnodes, shell scripts in the shell source.)
+MAX_PARSED = {"dockerfile": 1024 * 1024, "makefile": 1024 * 1024}
+
+
 def facts_of(document: Document) -> Facts:
     """The facts of one document; a crash in a source is an SL000, not a
     traceback, so one odd file never stops the run."""
+    limit = MAX_PARSED.get(document.kind)
+    if limit is not None and len(document.text) > limit:
+        reason = f"too large to parse: more than {limit} characters of {document.kind}"
+        return _unread(document, reason)
+
     try:
-        facts = sources.parser(document.kind)(document)
-        return derive.complete(facts)
+        with sockets.expansion_room(EXPANSION_ROOM):
+            facts = sources.parser(document.kind)(document)
+            return derive.complete(facts)
     except RecursionError:
         reason = "nested too deeply to read"
     except Exception as error:  # reported as SL000 below
         log.debug("internal error in %s", document.path, exc_info=True)
         reason = f"internal error, please report ({type(error).__name__}: {error})"
+    return _unread(document, reason)
+
+
+def _unread(document: Document, reason: str) -> Facts:
     facts = Facts(document.path, document.kind)
     facts.problems.append(Problem(document.whole(), reason))
     return facts
 
 
 def check(
-    document: Document, rules: Sequence[Rule], problems: Sequence[Problem] = ()
+    document: Document,
+    rules: Sequence[Rule],
+    problems: Sequence[Problem] = (),
+    suppressed: list[Finding] | None = None,
 ) -> list[Finding]:
     """The findings of one document. `problems` are what reading the file
     already met (bytes that are not UTF-8); they become SL000 like a
-    source's own."""
+    source's own. Findings an inline comment silences are added to
+    `suppressed` when it is given."""
     facts = facts_of(document)
     facts.problems += problems
 
@@ -54,5 +78,7 @@ def check(
                 )
             )
 
-    findings = suppression.apply(document.lines, findings)
+    findings, silenced = suppression.partition(document.lines, findings)
+    if suppressed is not None:
+        suppressed += set(silenced)
     return sorted(set(findings), key=lambda f: (f.span, f.rule))

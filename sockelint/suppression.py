@@ -5,6 +5,10 @@ and `<!--` comments are all read, so one grammar serves YAML, shell,
 Dockerfiles, Jenkinsfiles, JSON with comments and Markdown. A bare
 `sockelint: ignore` silences every rule on that line. `sockelint:
 ignore-file` in the first lines silences the whole file.
+
+In Markdown the finding sits inside a fenced block, where an HTML comment
+cannot go: an `<!-- sockelint: ignore[...] -->` line right before a fence
+covers the whole fence.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ _DIRECTIVE = re.compile(
     r"(?:\[(?P<rules>[^\]]*)\])?"
 )
 _FILE_HEAD = 10
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,12 @@ class Directive:
     line: int
     rules: frozenset[str] | None  # None: every rule
     whole_file: bool
+    through: int = 0  # the last line it covers; 0: the line below it
+
+    def covers(self, line: int) -> bool:
+        if self.whole_file:
+            return True
+        return self.line <= line <= max(self.through, self.line + 1)
 
 
 def directives(lines: Sequence[str]) -> list[Directive]:
@@ -44,8 +55,26 @@ def directives(lines: Sequence[str]) -> list[Directive]:
         names = None
         if rules is not None:
             names = frozenset(_key(r) for r in rules.split(",") if r.strip())
-        found.append(Directive(number, names, whole_file))
+        through = 0
+        if text.lstrip().startswith("<!--"):
+            through = _fence_end(lines, number)
+        found.append(Directive(number, names, whole_file, through))
     return found
+
+
+def _fence_end(lines: Sequence[str], number: int) -> int:
+    """The closing line of a fence opened right below line `number`, or 0."""
+    if number >= len(lines):
+        return 0
+    opening = _FENCE.match(lines[number])
+    if opening is None:
+        return 0
+    fence = opening.group("fence")
+    for index in range(number + 1, len(lines)):
+        closing = lines[index].strip()
+        if closing.startswith(fence[0] * len(fence)) and not closing.strip(fence[0]):
+            return index + 1
+    return len(lines)
 
 
 def _key(name: str) -> str:
@@ -58,20 +87,28 @@ def _key(name: str) -> str:
 
 
 def apply(lines: Sequence[str], findings: list[Finding]) -> list[Finding]:
+    return partition(lines, findings)[0]
+
+
+def partition(
+    lines: Sequence[str], findings: list[Finding]
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings kept and those an inline comment silences; the summary
+    counts the silenced ones."""
     if not findings:
-        return findings
+        return findings, []
     active = directives(lines)
     if not active:
-        return findings
-    return [f for f in findings if not _silenced(f, active)]
+        return findings, []
+    kept, silenced = [], []
+    for finding in findings:
+        (silenced if _silenced(finding, active) else kept).append(finding)
+    return kept, silenced
 
 
 def _silenced(finding: Finding, active: list[Directive]) -> bool:
     for directive in active:
-        applies = directive.whole_file or directive.line in (
-            finding.span.line,
-            finding.span.line - 1,
-        )
+        applies = directive.covers(finding.span.line)
         if applies and (directive.rules is None or finding.rule in directive.rules):
             return True
     return False

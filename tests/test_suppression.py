@@ -110,3 +110,43 @@ def test_other_findings_survive() -> None:
     kept = suppression.apply(text, [finding("SL101"), finding("SL102")])
 
     assert [f.rule for f in kept] == ["SL101"]
+
+
+MARKDOWN = [
+    "# Setup",  # 1
+    "",  # 2
+    "<!-- sockelint: ignore[SL101] the docs show the risk on purpose -->",  # 3
+    "```yaml",  # 4
+    "services:",  # 5
+    "  app:",  # 6
+    "    volumes:",  # 7
+    "      - /var/run/docker.sock:/var/run/docker.sock",  # 8
+    "```",  # 9
+    "",  # 10
+    "```yaml",  # 11
+    "      - /var/run/docker.sock:/var/run/docker.sock",  # 12
+    "```",  # 13
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "silenced"),
+    [
+        (8, "SL101", True),  # inside the fence right below the comment
+        (8, "SL102", False),  # another rule
+        (12, "SL101", False),  # a later fence
+    ],
+)
+def test_html_comment_before_a_fence_covers_the_fence(
+    line: int, rule: str, silenced: bool
+) -> None:
+    kept = suppression.apply(MARKDOWN, [finding(rule, line)])
+
+    assert (kept == []) is silenced
+
+
+def test_html_comment_not_before_a_fence_covers_the_next_line_only() -> None:
+    lines = ["<!-- sockelint: ignore -->", "text", "more"]
+
+    assert suppression.apply(lines, [finding("SL101", 2)]) == []
+    assert suppression.apply(lines, [finding("SL101", 3)]) != []

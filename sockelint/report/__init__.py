@@ -9,6 +9,7 @@ the cost of a heavy format (SARIF) is paid only by runs that ask for it.
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -33,6 +34,17 @@ class Report:
     # The scanned text by reported path, for excerpts under findings.
     lines: dict[str, list[str]] = field(default_factory=dict)
     color: bool = False
+    # Severity overrides from the configuration, by rule id.
+    severities: dict[str, str] = field(default_factory=dict)
+    # Findings left out of `findings`, counted by why: inline, config,
+    # allowlist, baseline.
+    suppressed: Counter[str] = field(default_factory=Counter)
+    # The folder reported paths are relative to; "" is the working directory.
+    root: str = ""
+
+    def level(self, rule_id: str) -> str:
+        """A finding's severity: the configuration's override or the rule's."""
+        return self.severities.get(rule_id) or severity(rule_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +73,23 @@ FORMATS: tuple[Format, ...] = (
         "an object with findings, skipped files and the scanned count",
         "sockelint.report.json",
         lists_skipped=True,
+    ),
+    Format(
+        "sarif",
+        "SARIF 2.1.0 for code scanning (GitHub and others), skipped files as "
+        "tool notifications",
+        "sockelint.report.sarif",
+        lists_skipped=True,
+    ),
+    Format(
+        "github",
+        "GitHub Actions workflow commands: an annotation per finding",
+        "sockelint.report.github",
+    ),
+    Format(
+        "gitlab",
+        "a GitLab code quality report (JSON)",
+        "sockelint.report.gitlab",
     ),
 )
 

@@ -6,12 +6,12 @@ import json
 from typing import Any, TextIO
 
 from sockelint.finding import Finding
-from sockelint.report import Report, name, severity
+from sockelint.report import Report, name
 
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     document = {
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [_finding(f, report.level(f.rule)) for f in report.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "scanned": report.scanned,
     }
@@ -19,12 +19,12 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
     out.write("\n")
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _finding(finding: Finding, level: str) -> dict[str, Any]:
     span = finding.span
     return {
         "rule": finding.rule,
         "name": name(finding.rule),
-        "severity": severity(finding.rule),
+        "severity": level,
         "path": span.path,
         "line": span.line,
         "column": span.column,

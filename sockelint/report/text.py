@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from sockelint.finding import Finding
-from sockelint.report import Report, severity
+from sockelint.report import Report
 
 _COLORS = {"error": "31", "warning": "33", "note": "36"}
 
@@ -24,8 +24,10 @@ Paint = Callable[[str, str], str]
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     paint = _painter(report.color)
     for finding in report.findings:
-        out.write(_heading(finding, paint))
-        out.write(_excerpt(finding, report.lines.get(finding.span.path), paint))
+        level = report.level(finding.rule)
+        out.write(_heading(finding, level, paint))
+        source = report.lines.get(finding.span.path)
+        out.write(_excerpt(finding, level, source, paint))
         if finding.advice:
             gutter = " " * _gutter_width(finding)
             out.write(f"{gutter} = advice: {finding.advice}\n")
@@ -34,16 +36,31 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
 
 
 def summary(report: Report) -> str:
-    counts = Counter(severity(f.rule) for f in report.findings)
+    counts = Counter(report.level(f.rule) for f in report.findings)
     files = _plural(report.scanned, "file")
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    suppressed = _suppressed(report)
     if not report.findings:
-        return f"No findings in {files} scanned{skipped}."
+        return f"No findings in {files} scanned{skipped}{suppressed}."
     parts = ", ".join(
         _plural(counts[level], level) for level in _COLORS if counts[level]
     )
     total = _plural(len(report.findings), "finding")
-    return f"{total} ({parts}) in {files} scanned{skipped}."
+    return f"{total} ({parts}) in {files} scanned{skipped}{suppressed}."
+
+
+def _suppressed(report: Report) -> str:
+    """What was left out and why, so a quiet run is not mistaken for a
+    clean one."""
+    total = sum(report.suppressed.values())
+    if not total:
+        return ""
+    causes = ", ".join(
+        f"{count} {cause}"
+        for cause, count in sorted(report.suppressed.items())
+        if count
+    )
+    return f"; {total} suppressed ({causes})"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -57,9 +74,8 @@ def _painter(color: bool) -> Paint:
     return paint
 
 
-def _heading(finding: Finding, paint: Paint) -> str:
+def _heading(finding: Finding, level: str, paint: Paint) -> str:
     span = finding.span
-    level = severity(finding.rule)
     where = paint(f"{span.path}:{span.line}:{span.column}:", "1")
     tag = paint(f"{finding.rule} [{level}]", _COLORS.get(level, "0"))
     return f"{where} {tag} {finding.message}\n"
@@ -69,7 +85,9 @@ def _gutter_width(finding: Finding) -> int:
     return max(4, len(str(finding.span.line)) + 1)
 
 
-def _excerpt(finding: Finding, lines: list[str] | None, paint: Paint) -> str:
+def _excerpt(
+    finding: Finding, level: str, lines: list[str] | None, paint: Paint
+) -> str:
     span = finding.span
     if not lines or not 1 <= span.line <= len(lines):
         return ""
@@ -80,6 +98,6 @@ def _excerpt(finding: Finding, lines: list[str] | None, paint: Paint) -> str:
 
     # Keep tabs in the padding so the marker lines up under the text.
     padding = "".join(c if c == "\t" else " " for c in source[: start - 1])
-    marker = paint("^" + "~" * (width - 1), _COLORS.get(severity(finding.rule), "0"))
+    marker = paint("^" + "~" * (width - 1), _COLORS.get(level, "0"))
     gutter = _gutter_width(finding)
     return f"{span.line:>{gutter}} | {source}\n{'':>{gutter}} | {padding}{marker}\n"

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from sockelint import dockerd, sockets
-from sockelint.finding import Finding
+from sockelint.finding import Finding, image_of
 from sockelint.model import (
     ClientEndpoint,
     Command,
@@ -116,6 +116,7 @@ def _published_dind(facts: Facts, seen: set[Span]) -> Iterator[Finding]:
                 "internal network with TLS (`DOCKER_TLS_CERTDIR=/certs`, port "
                 "2376).",
                 f"{workload.name}|{_PLAIN_PORT}",
+                image_of(workload),
             )
 
 
@@ -243,6 +244,7 @@ def check_dind_tls_disabled(facts: Facts) -> Iterator[Finding]:
             "`tcp://docker:2376` with `DOCKER_TLS_VERIFY=1`), or build without "
             "a daemon (Buildah, rootless BuildKit).",
             "DOCKER_TLS_CERTDIR",
+            image_of(workload),
         )
 
 

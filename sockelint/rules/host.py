@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from sockelint import dockerd, sockets
-from sockelint.finding import Finding
+from sockelint.finding import Finding, image_of
 from sockelint.model import Command, Facts, Word, Workload
 from sockelint.proxies import is_socket_proxy
 from sockelint.rules.daemon import is_dind
@@ -213,7 +213,9 @@ def check_docker_group_grant(facts: Facts) -> Iterator[Finding]:
         for group in workload.groups:
             if _is_docker_group(group.text) and group.span not in seen:
                 seen.add(group.span)
-                yield _group_finding(group, f"workload `{workload.name}`")
+                yield _group_finding(
+                    group, f"workload `{workload.name}`", image_of(workload)
+                )
 
 
 def _group_grant(command: Command) -> Word | None:
@@ -285,7 +287,7 @@ def _is_docker_group(text: str) -> bool:
     return bool(re.search(r"docker[_-]?(gid|group)|docker\.sock", text, re.I))
 
 
-def _group_finding(word: Word, who: str) -> Finding:
+def _group_finding(word: Word, who: str, image: str = "") -> Finding:
     return Finding(
         "SL302",
         word.span,
@@ -295,6 +297,7 @@ def _group_finding(word: Word, who: str) -> Finding:
         "reads container state, a socket proxy with read-only flags; keep the "
         "`docker` group for administrators who already have root.",
         word.text,
+        image,
     )
 
 
@@ -318,6 +321,7 @@ def check_privileged_engine(facts: Facts) -> Iterator[Finding]:
             "that engine or breaks into the container is root on the host.",
             _privileged_advice(workload),
             f"{workload.name}|{reason}",
+            image_of(workload),
         )
 
 

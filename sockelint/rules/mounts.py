@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sockelint import advice, sockets
-from sockelint.finding import Finding
+from sockelint.finding import Finding, image_of
 from sockelint.model import Facts, Mount, Workload
 from sockelint.proxies import is_socket_proxy
 from sockelint.span import Span
@@ -85,6 +85,7 @@ def check_socket_mount(facts: Facts) -> Iterator[Finding]:
             "`/` mounted, which is root on the host.",
             advice.advise(_first(exposure)),
             _subject(exposure),
+            image_of(_first(exposure)),
         )
 
 
@@ -103,6 +104,7 @@ def check_read_only_trust(facts: Facts) -> Iterator[Finding]:
             "Drop the false comfort of `:ro`; restrict the calls with a socket "
             "proxy instead, or remove the mount.",
             _subject(exposure),
+            image_of(_first(exposure)),
         )
 
 
@@ -121,6 +123,7 @@ def check_runtime_dir_mount(facts: Facts) -> Iterator[Finding]:
             "directory; if it needs the engine, "
             + _lower(advice.advise(_first(exposure))),
             _subject(exposure),
+            image_of(_first(exposure)),
         )
 
 
@@ -136,6 +139,7 @@ def check_host_root_mount(facts: Facts) -> Iterator[Finding]:
             "Mount only the host directories the workload reads (for a metrics "
             "agent, `/proc` and `/sys` read-only), never the whole root.",
             _subject(exposure),
+            image_of(_first(exposure)),
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sockelint.finding import Finding
+from sockelint.finding import Finding, image_of
 from sockelint.model import EnvVar, Facts, Workload
 from sockelint.proxies import is_socket_proxy
 
@@ -63,6 +63,7 @@ def check_allows_create(facts: Facts) -> Iterator[Finding]:
             "only those calls (`ALLOW_START`, `ALLOW_STOP`, `ALLOW_RESTARTS`) "
             "and never container creation.",
             f"{proxy.name}|POST",
+            image_of(proxy),
         )
 
 
@@ -83,6 +84,7 @@ def check_allows_dangerous(facts: Facts) -> Iterator[Finding]:
                 f"Set `{name}=0` unless a client cannot work without it, and "
                 "then give that client a proxy of its own.",
                 f"{proxy.name}|{name}",
+                image_of(proxy),
             )
 
 
@@ -103,6 +105,7 @@ def check_published(facts: Facts) -> Iterator[Finding]:
                 "Remove the published port; let clients reach the proxy by "
                 "service name over an `internal: true` network.",
                 f"{proxy.name}|{port.container_port}",
+                image_of(proxy),
             )
 
 
@@ -134,4 +137,5 @@ def check_network_open(facts: Facts) -> Iterator[Finding]:
             "Put the proxy and its clients on a network of their own with "
             "`internal: true` (`docker network create --internal`).",
             f"{proxy.name}|network",
+            image_of(proxy),
         )
