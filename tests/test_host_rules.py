@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sockelint import engine
+from sockelint.document import Document
 from sockelint.model import (
     ClientEndpoint,
     Command,
@@ -14,7 +16,7 @@ from sockelint.model import (
     Word,
     Workload,
 )
-from sockelint.rules import daemon, host
+from sockelint.rules import daemon, host, lookup
 from sockelint.span import Span
 
 
@@ -197,13 +199,36 @@ def test_dind_tls_disabled_points_at_the_env_entry() -> None:
     assert list(daemon.check_dind_tls_disabled(facts)) == []
 
 
-def test_tls_off_beside_a_ci_service_dind() -> None:
+def test_tls_off_on_a_job_reaches_its_dind_service() -> None:
+    """GitLab hands job variables to services: the source gives the dind
+    service the job's variable, and the rule looks at dind workloads only."""
+    text = (
+        "build:\n"
+        "  image: docker:24\n"
+        "  services:\n"
+        "    - docker:24-dind\n"
+        "  variables:\n"
+        '    DOCKER_TLS_CERTDIR: ""\n'
+        "  script:\n"
+        "    - docker build .\n"
+    )
+    document = Document(".gitlab-ci.yml", text, "gitlab-ci")
+
+    findings = engine.check(document, [lookup("SL204")])
+
+    assert [(f.rule, f.span.line) for f in findings] == [("SL204", 6)]
+
+
+def test_tls_off_beside_a_compose_dind_is_not_the_dind() -> None:
+    """Compose services do not share environment: an empty certdir on
+    another service is not the dind's."""
     job = _workload(
         "build", "x/builder", env=[EnvVar("DOCKER_TLS_CERTDIR", "", _span(5))]
     )
     service = _workload("docker", "docker:20.10-dind")
-    facts = Facts(".gitlab-ci.yml", "gitlab-ci", workloads=[job, service])
-    assert [f.span.line for f in daemon.check_dind_tls_disabled(facts)] == [5]
+    facts = Facts("compose.yaml", "compose", workloads=[job, service])
+
+    assert list(daemon.check_dind_tls_disabled(facts)) == []
 
 
 @pytest.mark.parametrize(

@@ -218,17 +218,14 @@ def _verified_by_certdir(endpoint: ClientEndpoint, facts: Facts) -> bool:
 
 
 def check_dind_tls_disabled(facts: Facts) -> Iterator[Finding]:
-    """`DOCKER_TLS_CERTDIR=""` on a dind, or beside one in a CI file where
-    job variables reach the service containers too."""
+    """`DOCKER_TLS_CERTDIR=""` on a dind. CI sources hand a job's variables
+    to its service containers where the CI system does (GitLab), so the
+    rule needs to look at the dind workloads only."""
     dind = [w for w in facts.workloads if is_dind(w)]
-    if not dind:
-        return
     seen: set[Span] = set()
-    for workload in facts.workloads:
+    for workload in dind:
         certdir = workload.env_value("DOCKER_TLS_CERTDIR")
         if certdir is None or (certdir.value or "").strip("'\" "):
-            continue
-        if workload not in dind and not _shares_variables(facts):
             continue
         if certdir.span in seen:
             continue
@@ -246,11 +243,6 @@ def check_dind_tls_disabled(facts: Facts) -> Iterator[Finding]:
             "DOCKER_TLS_CERTDIR",
             image_of(workload),
         )
-
-
-def _shares_variables(facts: Facts) -> bool:
-    """CI files hand a job's variables to its service containers."""
-    return facts.kind not in ("compose", "kubernetes", "helm", "shell", "makefile")
 
 
 def check_socket_relay(facts: Facts) -> Iterator[Finding]:
