@@ -339,7 +339,6 @@ def _apply(workload: Workload, name: str, value: _Value | None, word: Word) -> N
 
 
 def _network_option(workload: Workload, network: Word) -> None:
-    workload.has_networks_key = True
     if network.text in ("host", "none", "bridge") or network.text.startswith(
         "container:"
     ):

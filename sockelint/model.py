@@ -93,7 +93,9 @@ class Workload:
     groups: list[Word] = field(default_factory=list)  # group_add, --group-add
     ports: list[Port] = field(default_factory=list)
     networks: list[Word] = field(default_factory=list)
-    has_networks_key: bool = False  # compose: networks written at all
+    # False where the format has no container networks (a Kubernetes pod):
+    # who reaches it there is the platform's network policy, not read here.
+    on_container_network: bool = True
     network_mode: Word | None = None
     commands: list[Command] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)

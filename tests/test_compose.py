@@ -442,7 +442,7 @@ def test_privileged_groups_ports_networks_labels() -> None:
         ("2376", "2376", "127.0.0.1", 8),
         ("2377", "2377", "0.0.0.0", 10),
     ]
-    assert [n.text for n in app.networks] == ["front"] and app.has_networks_key
+    assert [n.text for n in app.networks] == ["front"]
     assert app.network_mode is not None and app.network_mode.text == "bridge"
     assert app.labels == {"com.example.role": "agent"}
     assert app.extent == Span(PATH, 2, 3, 15, 31)

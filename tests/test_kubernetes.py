@@ -199,7 +199,7 @@ def test_unmounted_socket_volume_gets_a_stand_in_workload() -> None:
 
     app, stand_in = facts.workloads
     assert not app.mounts
-    assert stand_in.name == "idle"
+    assert stand_in.name == "idle (a pod volume no container mounts yet)"
     assert stand_in.privileged is None
     assert stand_in.mounts[0].span.line == 15
 

@@ -169,3 +169,26 @@ def test_json_fingerprint_ignores_the_line() -> None:
 @pytest.mark.parametrize("rule", ["SL101", "SL999"])
 def test_severity_lookup(rule: str) -> None:
     assert report.severity(rule) == "error"
+
+
+def test_findings_about_the_same_thing_keep_distinct_fingerprints() -> None:
+    """Three identical mounts in one script: code scanning and GitLab would
+    merge them under one fingerprint, so each report keeps them apart, and
+    the fingerprints still do not depend on lines."""
+    same = [
+        Finding("SL101", Span("run.sh", line, 11, line, 50), "socket", subject="s")
+        for line in (3, 7, 12)
+    ]
+    moved = [
+        Finding("SL101", Span("run.sh", line + 5, 11, line + 5, 50), "socket", "", "s")
+        for line in (3, 7, 12)
+    ]
+
+    first = Report(findings=same).fingerprints()
+    again = Report(findings=moved).fingerprints()
+
+    assert len(set(first)) == 3
+    assert first == again
+    for name in ("json", "sarif", "gitlab"):
+        out, _ = write(name, Report(findings=same))
+        assert all(fingerprint in out for fingerprint in first), name

@@ -8,6 +8,7 @@ the cost of a heavy format (SARIF) is paid only by runs that ask for it.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections import Counter
 from collections.abc import Callable
@@ -45,6 +46,26 @@ class Report:
     def level(self, rule_id: str) -> str:
         """A finding's severity: the configuration's override or the rule's."""
         return self.severities.get(rule_id) or severity(rule_id)
+
+    def fingerprints(self) -> list[str]:
+        """One fingerprint per finding, in order, unique within the report.
+
+        Two findings can be about the same thing (five `docker run -v
+        /var/run/docker.sock:...` of one image in a script); code scanning
+        and GitLab merge results that share a fingerprint, so the second and
+        later get their occurrence number hashed in. Lines still play no
+        part, so moving code keeps every fingerprint.
+        """
+        seen: Counter[str] = Counter()
+        unique = []
+        for finding in self.findings:
+            fingerprint = finding.fingerprint()
+            seen[fingerprint] += 1
+            if seen[fingerprint] > 1:
+                key = f"{fingerprint}:{seen[fingerprint]}"
+                fingerprint = hashlib.sha256(key.encode()).hexdigest()[:16]
+            unique.append(fingerprint)
+        return unique
 
 
 @dataclass(frozen=True, slots=True)

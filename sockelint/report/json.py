@@ -11,7 +11,12 @@ from sockelint.report import Report, name
 
 def write(report: Report, out: TextIO, err: TextIO) -> None:
     document = {
-        "findings": [_finding(f, report.level(f.rule)) for f in report.findings],
+        "findings": [
+            _finding(f, report.level(f.rule), fingerprint)
+            for f, fingerprint in zip(
+                report.findings, report.fingerprints(), strict=True
+            )
+        ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "scanned": report.scanned,
     }
@@ -19,7 +24,7 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
     out.write("\n")
 
 
-def _finding(finding: Finding, level: str) -> dict[str, Any]:
+def _finding(finding: Finding, level: str, fingerprint: str) -> dict[str, Any]:
     span = finding.span
     return {
         "rule": finding.rule,
@@ -32,5 +37,5 @@ def _finding(finding: Finding, level: str) -> dict[str, Any]:
         "end_column": span.end_column,
         "message": finding.message,
         "advice": finding.advice,
-        "fingerprint": finding.fingerprint(),
+        "fingerprint": fingerprint,
     }

@@ -68,7 +68,12 @@ def sarif_log(report: Report) -> om.SarifLog:
         ),
         original_uri_base_ids={ROOT: om.ArtifactLocation(uri=_directory_uri(root))},
         column_kind="unicodeCodePoints",
-        results=[_result(f, report, index, root) for f in report.findings],
+        results=[
+            _result(f, fingerprint, report, index, root)
+            for f, fingerprint in zip(
+                report.findings, report.fingerprints(), strict=True
+            )
+        ],
         invocations=[
             om.Invocation(
                 execution_successful=True,
@@ -124,7 +129,11 @@ def _plain(page: str) -> str:
 
 
 def _result(
-    finding: Finding, report: Report, index: dict[str, int], root: Path
+    finding: Finding,
+    fingerprint: str,
+    report: Report,
+    index: dict[str, int],
+    root: Path,
 ) -> om.Result:
     text = " ".join(finding.message.split())
     if finding.advice:
@@ -135,7 +144,7 @@ def _result(
         level=report.level(finding.rule),
         message=om.Message(text=text),
         locations=[_location(finding.span.path, finding.span, root)],
-        partial_fingerprints={FINGERPRINT: finding.fingerprint()},
+        partial_fingerprints={FINGERPRINT: fingerprint},
     )
 
 

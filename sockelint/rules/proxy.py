@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sockelint import truth
 from sockelint.finding import Finding, image_of
 from sockelint.model import EnvVar, Facts, Workload
 from sockelint.proxies import is_socket_proxy
+from sockelint.span import Span
 
-_TRUE = {"1", "true", "yes", "on"}
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Sections that only matter once writes are allowed (POST=1): with POST=0
@@ -38,7 +39,7 @@ _READ_SECTIONS = {
 
 def _flag(workload: Workload, name: str) -> EnvVar | None:
     var = workload.env_value(name)
-    if var is None or (var.value or "").strip().lower() not in _TRUE:
+    if var is None or not truth.env_on(var.value):
         return None
     return var
 
@@ -111,21 +112,7 @@ def check_published(facts: Facts) -> Iterator[Finding]:
 
 def check_network_open(facts: Facts) -> Iterator[Finding]:
     for proxy in _proxies(facts):
-        # Pods share no compose-style networks: who reaches a pod is a matter
-        # of NetworkPolicy, which this rule does not read.
-        if proxy.origin.startswith("kubernetes"):
-            continue
-        span = None
-        if proxy.network_mode is not None and proxy.network_mode.text == "host":
-            span = proxy.network_mode.span
-        elif not proxy.networks and not proxy.has_networks_key:
-            span = proxy.extent or proxy.span
-        else:
-            for network in proxy.networks:
-                known = facts.networks.get(network.text)
-                if known is not None and not known.internal:
-                    span = network.span
-                    break
+        span = _open_network(proxy, facts)
         if span is None:
             continue
         yield Finding(
@@ -139,3 +126,23 @@ def check_network_open(facts: Facts) -> Iterator[Finding]:
             f"{proxy.name}|network",
             image_of(proxy),
         )
+
+
+def _open_network(proxy: Workload, facts: Facts) -> Span | None:
+    """Where the proxy is put on an open network, or None."""
+    if not proxy.on_container_network:
+        return None
+
+    mode = proxy.network_mode.text if proxy.network_mode else ""
+    if mode == "none" or mode.startswith(("container:", "service:")):
+        return None  # no network, or another container's namespace
+    if mode in ("host", "bridge", "default") and proxy.network_mode:
+        return proxy.network_mode.span
+    if not proxy.networks:
+        return proxy.extent or proxy.span  # the default network
+
+    for network in proxy.networks:
+        known = facts.networks.get(network.text)
+        if known is not None and not known.internal:
+            return network.span
+    return None

@@ -220,7 +220,6 @@ def _read_entry(
     elif name == "ports":
         workload.ports += _ports(project, value)
     elif name == "networks":
-        workload.has_networks_key = True
         workload.networks += _network_names(project, value)
     elif name == "labels":
         workload.labels.update(_labels(project, value))

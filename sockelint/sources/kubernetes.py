@@ -208,6 +208,7 @@ def _workload(pod: str, container: Node, reader: _Reader) -> Workload:
         origin="kubernetes container",
         image=reader.word(image) if isinstance(image, ScalarNode) else None,
         extent=yamlnodes.span(container, path),
+        on_container_network=False,
     )
     workload.env = _env(container, path)
     workload.ports = _host_ports(container, path)
@@ -355,10 +356,13 @@ def _host_path(written: str) -> str | None:
 
 
 def _stand_in(pod: str, volume: _HostPathVolume, path: str) -> Workload:
+    # Named so the finding reads "mounted into `web` (a pod volume no
+    # container mounts yet)": any container added later gets the socket.
     return Workload(
-        name=pod,
+        name=f"{pod} (a pod volume no container mounts yet)",
         span=yamlnodes.span(volume.name_node, path),
         origin="kubernetes pod volume",
+        on_container_network=False,
     )
 
 
