@@ -26,6 +26,7 @@ from sockelint import (
     config,
     discovery,
     engine,
+    kinds,
     reading,
     report,
     ruledocs,
@@ -402,9 +403,15 @@ def _check_stdin(
     read = reading.decode(data)
     head = read.text[: reading.HEAD] if isinstance(read, reading.Text) else ""
     location = Path(name) if name and os.path.exists(name) else None
-    kind = discovery.kind_for(shown, location, head) if name else None
+    if name:
+        kind = discovery.kind_for(shown, location, head)
+    else:
+        kind = kinds.kind_of_text(head)
     if kind is None:
-        outcome.skipped.append(report.Skip(shown, "unknown kind"))
+        reason = (
+            "unknown kind" if name else "unknown kind (name it with --stdin-filename)"
+        )
+        outcome.skipped.append(report.Skip(shown, reason))
         return
     if kind not in sources.MODULES:
         outcome.skipped.append(report.Skip(shown, f"no source for kind {kind} yet"))

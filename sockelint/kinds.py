@@ -128,3 +128,30 @@ def _yaml_kind(parts: list[str], head: str) -> str | None:
     if _SERVICES.search(head) and re.search(r"^\s+(image|build)\s*:", head, re.M):
         return "compose"
     return None
+
+
+_FROM = re.compile(r"^\s*FROM\s+\S", re.MULTILINE | re.IGNORECASE)
+_DIRECTIVE_OR_COMMENT = re.compile(r"^\s*(#.*)?$")
+
+
+def kind_of_text(head: str) -> str | None:
+    """The kind of nameless text (stdin without `--stdin-filename`), from
+    its content alone: a shebang, a manifest, a compose file, `docker
+    inspect` output or a Dockerfile whose first instruction is FROM."""
+    if _SHEBANG.match(head):
+        return "shell"
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        return "inspect" if '"HostConfig"' in head or '"Mounts"' in head else None
+    yaml_kind = _yaml_kind([], head)
+    if yaml_kind:
+        return yaml_kind
+    for line in head.splitlines():
+        if _DIRECTIVE_OR_COMMENT.match(line):
+            continue
+        return (
+            "dockerfile"
+            if _FROM.match(line) or line.upper().startswith("ARG ")
+            else None
+        )
+    return None

@@ -156,12 +156,17 @@ def normalise(path: str, variables: Mapping[str, str] | None = None) -> str:
     elif path.startswith("$HOME"):
         path = HOME + path[len("$HOME") :]
 
+    rooted = path.startswith("/")
     parts: list[str] = []
     for part in path.split("/"):
         if part in ("", "."):
             continue
-        parts.append(part)
-    rooted = path.startswith("/")
+        if part == ".." and parts and parts[-1] != "..":
+            parts.pop()  # `/var/run/docker/..` is `/var/run`
+        elif part == ".." and rooted:
+            continue  # `/..` is `/`
+        else:
+            parts.append(part)
     path = ("/" if rooted else "") + "/".join(parts)
     if path == "/var/run" or path.startswith("/var/run/"):
         path = "/run" + path[len("/var/run") :]

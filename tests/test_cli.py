@@ -175,15 +175,28 @@ def test_concise_from_stdin_uses_the_given_name(
     assert re.match(r"^deploy/docker-compose\.yml:5:\d+: SL101 \S", out)
 
 
-def test_stdin_without_a_known_name_is_skipped(
+def test_stdin_without_a_name_is_recognised_by_its_content(
     project: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     feed_stdin(monkeypatch, SOCKET_COMPOSE)
 
+    code, out, _ = run(capsys, "--format", "concise", "-")
+
+    assert code == 1
+    assert re.match(r"^<stdin>:5:\d+: SL101 \S", out)
+
+
+def test_stdin_of_no_recognisable_kind_is_skipped_with_a_hint(
+    project: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed_stdin(monkeypatch, "just some words\n")
+
     code, out, _ = run(capsys, "--format", "json", "-")
 
     assert code == 0
-    assert json.loads(out)["skipped"] == [{"path": "<stdin>", "reason": "unknown kind"}]
+    assert json.loads(out)["skipped"] == [
+        {"path": "<stdin>", "reason": "unknown kind (name it with --stdin-filename)"}
+    ]
 
 
 def test_text_format_shows_excerpt_and_summary(project: Path, capsys) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sockelint import discovery, gitignore, reading
+from sockelint import discovery, gitignore, kinds, reading
 from sockelint.discovery import Input, Skipped
 
 COMPOSE = "services:\n  app:\n    image: x\n"
@@ -297,3 +297,20 @@ def test_inputs_are_scanned_or_skipped(tmp_path: Path) -> None:
         Input("docker-compose.yml", Path("docker-compose.yml"), "compose")
     ]
     assert found.skipped == [Skipped("x.txt", "unknown kind")]
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        ("#!/bin/bash\ndocker ps\n", "shell"),
+        ("apiVersion: v1\nkind: Pod\n", "kubernetes"),
+        ("services:\n  a:\n    image: x\n", "compose"),
+        ('[{"Id": "x", "HostConfig": {}}]', "inspect"),
+        ("# syntax=docker/dockerfile:1\n\nFROM alpine\n", "dockerfile"),
+        ("ARG BASE=alpine\nFROM $BASE\n", "dockerfile"),
+        ("just words\n", None),
+        ("", None),
+    ],
+)
+def test_kind_of_nameless_text(head: str, kind: str | None) -> None:
+    assert kinds.kind_of_text(head) == kind
