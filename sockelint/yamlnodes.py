@@ -4,7 +4,9 @@ ruamel.yaml's pure safe composer gives each key, value and flow item a start
 and end mark, shows `<<` merge keys and both copies of a duplicate key, and
 shares one node per alias. Sources read these nodes, never constructed plain
 data, so every fact keeps its span. The C loader is not used: it crashes on
-deep nesting.
+deep nesting. A scalar holding a script (a compose `command`, a Kubernetes
+`args` item, a CI `run`) becomes an `Excerpt` through `excerpt()`, the one
+mapping of its characters back to the file for every source.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from sockelint.excerpt import Excerpt, ExcerptLine, ExcerptWord, mapped_excerpt
 from sockelint.model import Problem, Word
 from sockelint.span import Span
 
@@ -26,11 +29,13 @@ __all__ = [
     "ScalarNode",
     "SequenceNode",
     "documents",
+    "excerpt",
     "extent",
     "get",
     "is_null",
     "items",
     "scalar",
+    "script_word",
     "sequence",
     "span",
     "values",
@@ -49,6 +54,14 @@ MAX_FLOW_COLLECTIONS = 50_000
 MAX_CHARS = 2 * 1024 * 1024
 _DOCUMENT_START = re.compile(r"^---(?=\s|$)", re.MULTILINE)
 _FLOW = re.compile(r"[\[\]{}\n]")
+# What the written text of a scalar has that its value may not: line breaks
+# and indentation that folding drops, escape backslashes, doubled quotes.
+_DROPPED = frozenset(" \t\r\n\\'\"")
+# Written length of the escapes that stand for one character of the value.
+_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
+_CONTINUATION = re.compile(r"\\\r?\n[ \t]*")
+# How far ahead a character the alignment lost is looked for.
+_LOOKAHEAD = 240
 
 
 class _TooDeep(ValueError):
@@ -314,3 +327,128 @@ def extent(node: Node, path: str) -> Span:
     if last is node:
         return whole
     return Span(path, whole.line, whole.column, end.end_line, end.end_column)
+
+
+# --------------------------------------------------------------------------
+# Scalars as text to parse: every character mapped back to the file
+
+
+def excerpt(node: ScalarNode, path: str) -> Excerpt:
+    """The scalar's value with the way back to the file, however it was
+    written: plain, quoted with escapes, literal (`|`) or folded (`>`), on
+    one line or several. A folded line break is placed at the end of its
+    line, so a word just before it ends where it is written."""
+    text = str(node.value)
+    start, end = node.start_mark, node.end_mark
+    line, column = start.line + 1, start.column + 1
+    buffer = getattr(start, "buffer", None)
+    if not isinstance(buffer, str) or (
+        node.style is None and start.line == end.line and "\n" not in text
+    ):
+        shift = 1 if node.style in ("'", '"') else 0
+        return Excerpt.at(path, text, line, column + shift)
+
+    written = buffer[start.index : end.index]
+    if node.style == "|":
+        return _literal(text, written, line, path)
+    skip = 0
+    if node.style in ("'", '"'):
+        skip = 1
+    elif node.style == ">":
+        skip = written.find("\n") + 1 or len(written)
+    indexes = _alignment(text, written, skip, escapes=node.style == '"')
+    return mapped_excerpt(path, text, _places(written, line, column, indexes))
+
+
+def _literal(text: str, written: str, line: int, path: str) -> Excerpt:
+    """A literal block keeps its lines: each row is the end of its line in
+    the file, after the indentation."""
+    body = written.split("\n")[1:]
+    indent = next((len(t) - len(t.lstrip(" ")) for t in body if t.strip()), 0)
+    lines = []
+    for index, row in enumerate(text.split("\n")):
+        source = body[index].rstrip("\r") if index < len(body) else ""
+        column = indent + 1
+        if row and source.endswith(row):
+            column = len(source) - len(row) + 1
+        lines.append(ExcerptLine(row, line + 1 + index, column))
+    return Excerpt(path, lines)
+
+
+def _alignment(text: str, written: str, skip: int, *, escapes: bool) -> list[int]:
+    """For each character of the value, its index in the written text, and
+    one more for the end. What folding and quoting dropped is skipped; an
+    escape (`escapes`: double quotes) stands at its backslash; a character
+    still not found is looked for a little further on, or keeps the place
+    of the last one found."""
+    indexes: list[int] = []
+    position = skip
+    for char in text:
+        if char in " \t" and written[position : position + 1] in ("\n", "\r"):
+            # A folded line break: placed where the line ends.
+            indexes.append(position)
+            position += 1
+            continue
+        found = _skip_dropped(written, position, char, escapes)
+        if found < len(written) and written[found] == char:
+            indexes.append(found)
+            # In double quotes a backslash is written doubled.
+            position = found + (2 if escapes and char == "\\" else 1)
+        elif written[found : found + 1] and written[found - 1 : found] == "\\":
+            indexes.append(found - 1)
+            position = found - 1 + _ESCAPE_LENGTH.get(written[found], 2)
+        else:
+            ahead = written.find(char, position, position + _LOOKAHEAD)
+            indexes.append(ahead if ahead >= 0 else position)
+            position = ahead + 1 if ahead >= 0 else position
+    indexes.append(min(position, len(written)))
+    return indexes
+
+
+def _skip_dropped(written: str, found: int, char: str, escapes: bool) -> int:
+    """The index of the next written character that is in the value, or at
+    which `char` is written."""
+    while found < len(written) and written[found] != char:
+        continuation = _CONTINUATION.match(written, found) if escapes else None
+        if continuation is not None:
+            # An escaped line break: it and the next line's indentation
+            # are nothing in the value.
+            found = continuation.end()
+        elif written[found] in _DROPPED:
+            found += 1
+        else:
+            break
+    return found
+
+
+def _places(
+    written: str, line: int, column: int, indexes: list[int]
+) -> list[tuple[int, int]]:
+    """1-based (line, column) of written indexes, counted from the scalar's
+    start at line, column."""
+    by_index: list[tuple[int, int]] = []
+    for char in written:
+        by_index.append((line, column))
+        if char == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
+    by_index.append((line, column))
+    return [by_index[min(index, len(written))] for index in indexes]
+
+
+def script_word(node: ScalarNode, path: str, text: str | None = None) -> Word:
+    """An argv item that may be a script of its own (`sh -c WORD`), with its
+    excerpt. `raw` is the text as written when it sits on one line, quotes
+    kept, so a part of it can be placed exactly. `text` overrides the value
+    (compose interpolation); the excerpt is then left out, as it would map
+    another text."""
+    value = str(node.value)
+    where = span(node, path)
+    raw = value
+    buffer = getattr(node.start_mark, "buffer", None)
+    if where.line == where.end_line and isinstance(buffer, str):
+        raw = buffer[node.start_mark.index : node.end_mark.index]
+    if text is not None and text != value:
+        return Word(text, where, value)
+    return ExcerptWord(value, where, raw, excerpt(node, path))

@@ -53,6 +53,24 @@ def test_github_options_point_at_the_volume_word() -> None:
     assert found == [(7, 9, "SL101")]
 
 
+def test_github_folded_run_points_at_the_volume_word() -> None:
+    text = (
+        "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: >\n"
+        "          docker run --rm\n"
+        "          -v /var/run/docker.sock:/var/run/docker.sock\n"
+        "          alpine\n"
+    )
+    found = engine.check(
+        Document(".github/workflows/x.yml", text, "github-actions"), RULES
+    )
+    spans = [
+        (f.rule, f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+        for f in found
+    ]
+    assert spans == [("SL101", 8, 11, 8, 55)]
+
+
 def test_jenkins_escaped_dollar_keeps_columns() -> None:
     text = 'sh "docker run -v \\$A:/a -v /var/run/docker.sock:/s img"\n'
     assert _findings("Jenkinsfile", text, "jenkins") == [(1, 26, "SL101")]

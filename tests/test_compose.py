@@ -199,7 +199,7 @@ def test_read_only_span_covers_the_options() -> None:
     assert mount.read_only == Span(PATH, 3, 39, 3, 42)
 
 
-def test_read_only_of_an_escaped_entry_falls_back_to_the_entry() -> None:
+def test_read_only_of_an_escaped_entry_is_placed_through_the_escape() -> None:
     facts = facts_of(
         """\
         services:
@@ -210,7 +210,7 @@ def test_read_only_of_an_escaped_entry_falls_back_to_the_entry() -> None:
 
     mount = workload(facts, "viewer").mounts[0]
     assert mount.host_path == "/run/docker.sock"
-    assert mount.read_only == mount.span
+    assert mount.read_only == Span(PATH, 3, 42, 3, 45)
 
 
 def test_long_syntax_spans() -> None:
@@ -477,6 +477,50 @@ def test_commands_run_in_the_workload() -> None:
     version = next(c for c in block if c.argv[:1] == ["docker"])
     assert (version.span.line, version.span.column) == (9, 7)
     assert all(c in facts.commands for w in facts.workloads for c in w.commands)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (  # folded: the line break becomes a space; each word keeps its line
+            ">\n"
+            '      sh -c "chmod 666 /var/run/docker.sock\n'
+            '      && docker run -v /var/run/docker.sock:/s alpine"\n',
+            [("SL301", 5, 14, 5, 44), ("SL101", 6, 21, 6, 47)],
+        ),
+        (
+            '>-\n      sh -c "docker run\n      -v /var/run/docker.sock:/s alpine"\n',
+            [("SL101", 6, 7, 6, 33)],
+        ),
+        (  # plain, continued on the next line
+            'sh -c "docker run\n      -v /var/run/docker.sock:/s alpine"\n',
+            [("SL101", 5, 7, 5, 33)],
+        ),
+        (  # double quotes with escaped quotes inside
+            '"sh -c \\"docker run -v /var/run/docker.sock:/s alpine\\""\n',
+            [("SL101", 4, 34, 4, 60)],
+        ),
+    ],
+)
+def test_command_string_spans_however_the_scalar_is_written(
+    command: str, expected: list[tuple[str, int, int, int, int]]
+) -> None:
+    text = "services:\n  app:\n    image: alpine\n    command: " + command
+    found = [
+        (f.rule, f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+        for f in engine.check(Document(PATH, text, "compose"), RULES)
+    ]
+    assert found == expected
+
+
+def test_command_list_item_script_is_placed_through_escapes() -> None:
+    text = """\
+    services:
+      app:
+        command: ["sh", "-c", "echo \\"x\\" && docker run -v /var/run/docker.sock:/s a"]
+    """
+
+    assert findings_of(text) == [("SL101", 3, 53)]
 
 
 # Files that are odd or broken.

@@ -6,14 +6,22 @@ import textwrap
 
 import pytest
 
+from sockelint import engine
 from sockelint.document import Document
+from sockelint.finding import Finding
 from sockelint.model import Facts
+from sockelint.rules import RULES
 from sockelint.sources import kubernetes
 
 
 def facts_of(text: str) -> Facts:
     text = textwrap.dedent(text).lstrip("\n")
     return kubernetes.parse(Document("pod.yaml", text, "kubernetes"))
+
+
+def findings_of(text: str) -> list[Finding]:
+    text = textwrap.dedent(text).lstrip("\n")
+    return engine.check(Document("pod.yaml", text, "kubernetes"), RULES)
 
 
 SHARED = """
@@ -40,11 +48,12 @@ SHARED = """
 """
 
 
-def test_shared_volume_is_one_mount_named_after_every_container() -> None:
+def test_shared_volume_is_one_written_mount_named_after_every_container() -> None:
     facts = facts_of(SHARED)
 
     first, second = facts.workloads
-    assert first.mounts[0] is second.mounts[0]
+    # Each container has its own `Mount`, with the span of the one path.
+    assert first.mounts[0].span == second.mounts[0].span
     mount = first.mounts[0]
     assert mount.shared_by == ["pair/first", "pair/second"]
     assert (mount.span.line, mount.span.column) == (20, 15)
@@ -53,20 +62,27 @@ def test_shared_volume_is_one_mount_named_after_every_container() -> None:
     assert mount.target == "/var/run/docker.sock"
 
 
-def test_read_only_points_at_the_first_read_only_key() -> None:
-    mount = facts_of(SHARED).workloads[0].mounts[0]
+def test_read_only_points_at_each_container_read_only_key() -> None:
+    first, second = facts_of(SHARED).workloads
 
-    assert mount.read_only is not None
-    assert (mount.read_only.line, mount.read_only.column) == (10, 57)
-    assert mount.read_only.end_column == 71
+    ro = first.mounts[0].read_only
+    assert ro is not None
+    assert (ro.line, ro.column, ro.end_column) == (10, 57, 71)
+    ro = second.mounts[0].read_only
+    assert ro is not None
+    assert (ro.line, ro.column) == (16, 11)
 
 
-def test_read_only_only_when_every_mount_is() -> None:
+def test_read_only_is_kept_where_another_container_mounts_writable() -> None:
     text = SHARED.replace(
         "              readOnly: true\n", "              readOnly: false\n"
     )
 
-    assert facts_of(text).workloads[0].mounts[0].read_only is None
+    first, second = facts_of(text).workloads
+    assert first.mounts[0].read_only is not None
+    assert second.mounts[0].read_only is None
+    found = [(f.rule, f.span.line) for f in findings_of(text)]
+    assert sorted(found) == [("SL101", 20), ("SL102", 10)]
 
 
 def test_container_fields() -> None:
@@ -174,6 +190,51 @@ def test_script_in_a_literal_block_keeps_its_lines() -> None:
     lines = {c.argv[0]: c.span.line for c in facts.commands}
     assert lines["echo"] == 11
     assert lines["docker"] == 12
+
+
+_SCRIPT_POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+    "    - name: c\n      image: docker\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("container", "expected"),
+    [
+        (  # folded: one line for the shell, each word on its own file line
+            '      command: ["sh", "-c"]\n'
+            "      args:\n"
+            "        - >-\n"
+            "          docker run\n"
+            "          -v /var/run/docker.sock:/var/run/docker.sock\n"
+            "          alpine\n",
+            (13, 11, 13, 55),
+        ),
+        (  # literal, a more indented line keeps its indentation
+            '      command: ["sh", "-c"]\n'
+            "      args:\n"
+            "        - |\n"
+            "          echo start\n"
+            "            docker run -v /var/run/docker.sock:/s alpine\n",
+            (13, 24, 13, 50),
+        ),
+        (  # flow list, the script double-quoted with escapes
+            '      command: ["sh", "-c", "echo \\"go\\"; '
+            'docker run -v /var/run/docker.sock:/s alpine"]\n',
+            (9, 54, 9, 80),
+        ),
+    ],
+)
+def test_script_argument_spans_however_the_scalar_is_written(
+    container: str, expected: tuple[int, int, int, int]
+) -> None:
+    text = _SCRIPT_POD + container
+    found = [
+        (f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+        for f in engine.check(Document("pod.yaml", text, "kubernetes"), RULES)
+        if f.rule == "SL101"
+    ]
+    assert found == [expected]
 
 
 def test_unmounted_socket_volume_gets_a_stand_in_workload() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sockelint import advice, sockets
 from sockelint.finding import Finding, image_of
 from sockelint.model import Facts, Mount, Workload
-from sockelint.proxies import is_socket_proxy
+from sockelint.roles import is_socket_proxy
 from sockelint.span import Span
 
 
@@ -22,6 +22,10 @@ class _Exposure:
     mount: Mount
     what: sockets.HostPath
     workloads: list[Workload] = field(default_factory=list)
+    # Every place that made it read-only, with the workloads it is written
+    # for: one shared path may be mounted read-only by one workload and
+    # writable by another (a pod volume).
+    read_only: dict[Span, list[str]] = field(default_factory=dict)
 
 
 def _what(mount: Mount) -> sockets.HostPath:
@@ -53,6 +57,9 @@ def exposures(facts: Facts) -> list[_Exposure]:
             exposure = by_span.setdefault(mount.span, _Exposure(mount, what))
             if workload not in exposure.workloads:
                 exposure.workloads.append(workload)
+            if mount.read_only is not None:
+                holders = exposure.read_only.setdefault(mount.read_only, [])
+                holders.append(workload.name)
     return list(by_span.values())
 
 
@@ -93,19 +100,26 @@ def check_read_only_trust(facts: Facts) -> Iterator[Finding]:
     for exposure in exposures(facts):
         if exposure.what is not sockets.HostPath.SOCKET:
             continue
-        if exposure.mount.read_only is None:
-            continue
-        yield Finding(
-            "SL102",
-            exposure.mount.read_only,
-            f"Mounting `{exposure.mount.source.text}` read-only does not limit "
-            "the engine API: a socket is a channel to the daemon, not a file "
-            "being written, so every call still goes through.",
-            "Drop the false comfort of `:ro`; restrict the calls with a socket "
-            "proxy instead, or remove the mount.",
-            _subject(exposure),
-            image_of(_first(exposure)),
-        )
+        for read_only, holders in exposure.read_only.items():
+            subject = _subject(exposure)
+            if len(exposure.read_only) > 1:
+                # Several places: each is its own finding, told apart.
+                subject += "|read-only in " + ",".join(sorted(set(holders)))
+            yield _read_only_finding(exposure, read_only, subject)
+
+
+def _read_only_finding(exposure: _Exposure, read_only: Span, subject: str) -> Finding:
+    return Finding(
+        "SL102",
+        read_only,
+        f"Mounting `{exposure.mount.source.text}` read-only does not limit "
+        "the engine API: a socket is a channel to the daemon, not a file "
+        "being written, so every call still goes through.",
+        "Drop the false comfort of `:ro`; restrict the calls with a socket "
+        "proxy instead, or remove the mount.",
+        subject,
+        image_of(_first(exposure)),
+    )
 
 
 def check_runtime_dir_mount(facts: Facts) -> Iterator[Finding]:

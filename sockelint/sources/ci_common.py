@@ -11,63 +11,21 @@ through `dockercli`, so they are read exactly as `docker run` reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sockelint import dockercli, yamlnodes
 from sockelint.document import Document
-from sockelint.excerpt import Excerpt, ExcerptLine
+from sockelint.excerpt import Excerpt
+
+# Groovy strings (jenkins) map their characters the same way.
+from sockelint.excerpt import MappedExcerpt as MappedExcerpt
+from sockelint.excerpt import Place as Place
+from sockelint.excerpt import mapped_excerpt as mapped_excerpt
 from sockelint.model import ClientEndpoint, Command, EnvVar, Facts, Word, Workload
 from sockelint.span import Span
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
-# How far ahead a character of a scalar's value is looked for in the text as
-# written: far enough for a folded line break and its indentation.
-_LOOKAHEAD = 240
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 # Lists of commands nest (GitLab `!reference`, anchors of lists).
 _MAX_NESTING = 8
-
-Place = tuple[int, int]  # 1-based (line, column) in the file
-
-
-@dataclass(slots=True)
-class MappedExcerpt(Excerpt):
-    """An excerpt whose every character has its own place in the file: the
-    value of a folded or escaped scalar is not a verbatim copy of the file's
-    text, so rows cannot be mapped by one offset each."""
-
-    places: list[list[Place]] = field(default_factory=list)
-
-    def position(self, row: int, column: int) -> tuple[int, int]:
-        if not self.places:
-            return (1, 1)
-        row = max(0, min(row, len(self.places) - 1))
-        places = self.places[row]
-        if column < len(places):
-            return places[column]
-        line, last = places[-1]
-        return (line, last + column - len(places) + 1)
-
-
-def mapped_excerpt(path: str, text: str, places: list[Place]) -> MappedExcerpt:
-    """`places[i]` is where `text[i]` is written; one more place may follow
-    for the end of the text."""
-    rows = text.split("\n")
-    row_places: list[list[Place]] = []
-    lines: list[ExcerptLine] = []
-    index = 0
-    for row in rows:
-        own = places[index : index + len(row)]
-        after = places[index + len(row)] if index + len(row) < len(places) else None
-        fallback = after or (places[-1] if places else (1, 1))
-        # The place after the row's last character closes spans that end it.
-        end = (own[-1][0], own[-1][1] + 1) if own else fallback
-        row_places.append([*own, end])
-        first = own[0] if own else fallback
-        lines.append(ExcerptLine(row, first[0], first[1]))
-        index += len(row) + 1
-    return MappedExcerpt(path, lines, row_places)
-
 
 # --------------------------------------------------------------------------
 # YAML scalars
@@ -125,49 +83,7 @@ class Yaml(Positions):
 
     def excerpt(self, node: ScalarNode) -> Excerpt:
         """The scalar's value with the way back to the file."""
-        text = str(node.value)
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        single_line = node.start_mark.line == node.end_mark.line
-        if node.style is None and single_line and "\n" not in text:
-            return Excerpt.at(self.path, text, line, column)
-        if node.style == "|":
-            return self._literal(node, text)
-        return self._aligned(node, text)
-
-    def _literal(self, node: ScalarNode, text: str) -> Excerpt:
-        """A literal block keeps its lines, shifted by its indentation."""
-        lines = self.document.lines
-        first = node.start_mark.line + 1
-        indent = next(
-            (len(t) - len(t.lstrip(" ")) for t in lines[first:] if t.strip()), 0
-        )
-        pieces = text.split("\n")
-        return Excerpt(
-            self.path,
-            [ExcerptLine(t, first + 1 + i, indent + 1) for i, t in enumerate(pieces)],
-        )
-
-    def _aligned(self, node: ScalarNode, text: str) -> Excerpt:
-        """Each character of the value found in order in the written text:
-        folding turns a line break and indentation into one space, escapes
-        turn two characters into one; what cannot be found keeps the place
-        of the last character that was."""
-        start = self.index(node.start_mark.line, node.start_mark.column)
-        end = self.index(node.end_mark.line, node.end_mark.column)
-        written = self.document.text[start:end]
-        if node.style in ("'", '"'):
-            start, written = start + 1, written[1:]
-        places: list[Place] = []
-        position = 0
-        for char in text:
-            found = written.find(char, position, position + _LOOKAHEAD)
-            if found >= 0:
-                position = found + 1
-                places.append(self.place(start + found))
-            else:
-                places.append(self.place(start + position))
-        places.append(self.place(start + position))
-        return mapped_excerpt(self.path, text, places)
+        return yamlnodes.excerpt(node, self.path)
 
 
 def script_nodes(node: Node | None, depth: int = 0) -> list[ScalarNode]:

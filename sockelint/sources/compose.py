@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from sockelint import sockets, yamlnodes
 from sockelint.document import Document
-from sockelint.excerpt import Excerpt, ExcerptLine
 from sockelint.model import (
     Command,
     EnvVar,
@@ -291,33 +290,25 @@ def _short_mount(project: _Project, node: ScalarNode, workload: str) -> Mount | 
 
 
 def _read_only_span(project: _Project, node: ScalarNode, raw: str) -> Span | None:
-    """Where `:ro` is written in the entry, when the entry is as written."""
+    """Where `:ro` is written in the entry; None when only interpolation
+    makes the entry read-only."""
     spec = syntax.split_volume(raw)
     if spec is None or spec.read_only is None:
         return None
-    return _inner_span(project, node, spec.read_only)
+    return _piece_span(project, node, spec.read_only)
 
 
-def _inner_span(
-    project: _Project, node: ScalarNode, piece: syntax.Piece
-) -> Span | None:
-    """The span of a piece of a scalar's value, for a plain or quoted scalar
-    on one line whose text is written without escapes."""
-    start, end = node.start_mark, node.end_mark
-    if start.line != end.line or start.line >= len(project.document.lines):
-        return None
-    written = project.document.lines[start.line][start.column : end.column]
+def _piece_span(project: _Project, node: ScalarNode, piece: syntax.Piece) -> Span:
+    """Where a piece of a scalar's value is written, however the scalar is
+    written (quoted with escapes, over several lines)."""
+    excerpt = yamlnodes.excerpt(node, project.path)
     value = str(node.value)
-    if node.style in ("'", '"') and written[1:-1] == value:
-        offset = start.column + 1
-    elif node.style is None and written == value:
-        offset = start.column
-    else:
-        return None
-    line = start.line + 1
-    return Span(
-        project.path, line, offset + piece.start + 1, line, offset + piece.end + 1
-    )
+    return excerpt.span(_row_column(value, piece.start), _row_column(value, piece.end))
+
+
+def _row_column(text: str, offset: int) -> tuple[int, int]:
+    row_start = text.rfind("\n", 0, offset) + 1
+    return (text.count("\n", 0, offset), offset - row_start)
 
 
 def _long_mount(project: _Project, node: MappingNode, workload: str) -> Mount | None:
@@ -386,7 +377,7 @@ def _environment(project: _Project, node: Node) -> list[EnvVar]:
         if entry.value is None:
             found.append(EnvVar(entry.name, None, span))
             continue
-        value_span = _inner_span(project, item, entry.value) or span
+        value_span = _piece_span(project, item, entry.value)
         value = project.expand(entry.value.text)
         found.append(EnvVar(entry.name, value, span, value_span))
     return found
@@ -461,31 +452,19 @@ def _commands(project: _Project, node: Node, workload: str) -> list[Command]:
     from sockelint.sources import shell
 
     if isinstance(node, SequenceNode):
-        words = [project.word(item) for item in _scalars(node)]
+        words = [_argv_word(project, item) for item in _scalars(node)]
         return list(shell.commands_from_argv(words, runs_in=workload)) if words else []
     if isinstance(node, ScalarNode) and str(node.value).strip():
         # Compose splits a string into words without a shell; a string the
         # shell grammar cannot read is therefore no problem of the file.
-        commands, _ = shell.parse_excerpt(_excerpt(project, node), runs_in=workload)
+        commands, _ = shell.parse_excerpt(
+            yamlnodes.excerpt(node, project.path), runs_in=workload
+        )
         return commands
     return []
 
 
-def _excerpt(project: _Project, node: ScalarNode) -> Excerpt:
-    """The scalar's text with the way back to the file: a literal block
-    keeps its lines at their indentation; other styles start at the value."""
-    text = str(node.value)
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    if node.style in ("'", '"'):
-        return Excerpt.at(project.path, text, line, column + 1)
-    if node.style != "|":
-        return Excerpt.at(project.path, text, line, column)
-
-    lines = project.document.lines
-    first = node.start_mark.line + 1
-    indent = next((len(t) - len(t.lstrip(" ")) for t in lines[first:] if t.strip()), 0)
-    pieces = text.split("\n")
-    return Excerpt(
-        project.path,
-        [ExcerptLine(t, first + 1 + i, indent + 1) for i, t in enumerate(pieces)],
-    )
+def _argv_word(project: _Project, node: ScalarNode) -> Word:
+    """An item of a list `command`, interpolated as compose does; a script
+    item (`sh -c "..."`) keeps the way back to the file while unchanged."""
+    return yamlnodes.script_word(node, project.path, project.expand(str(node.value)))

@@ -4,9 +4,9 @@ A pod template sits in a different place for each kind of object (`spec` of
 a Pod, `spec.template.spec` of a Deployment, deeper in a CronJob); unknown
 kinds that carry `spec.template.spec` (Argo Rollouts, OpenShift
 DeploymentConfigs) are read the same way. Each container becomes a
-`Workload`. A hostPath volume is declared once and mounted by name, so it
-becomes one `Mount` shared by every container that mounts it: one written
-path, one finding, naming all of them.
+`Workload`. A hostPath volume is declared once and mounted by name: every
+container that mounts it gets a `Mount` with the span of the one written
+path, so the path gives one finding naming all of them.
 """
 
 from __future__ import annotations
@@ -258,8 +258,10 @@ def _privileged(container: Node, path: str) -> Span | None:
 def _commands(container: Node, runs_in: str, path: str) -> list[Command]:
     """`command` replaces the image's entrypoint and `args` its CMD; together
     they are the argv the container starts with."""
+    # Each item keeps its excerpt: a script in `args` (`- >-`, `- |`, a
+    # quoted string with escapes) is mapped back character by character.
     words = [
-        _argv_word(item, path)
+        yamlnodes.script_word(item, path)
         for key in ("command", "args")
         for item in yamlnodes.sequence(yamlnodes.get(container, key))
         if isinstance(item, ScalarNode)
@@ -267,25 +269,6 @@ def _commands(container: Node, runs_in: str, path: str) -> list[Command]:
     if not words:
         return []
     return _commands_from_argv(words, runs_in)
-
-
-def _argv_word(node: ScalarNode, path: str) -> Word:
-    """An argv item with the positions the shell source maps scripts by: a
-    quoted scalar keeps its quotes in `raw`, and a literal block (`- |`)
-    starts where its text starts, on the line after the indicator."""
-    text = str(node.value)
-    span = yamlnodes.span(node, path)
-    start, end = node.start_mark, node.end_mark
-    buffer = start.buffer if isinstance(start.buffer, str) else ""
-    if node.style in ("'", '"') and buffer:
-        return Word(text, span, buffer[start.index : end.index])
-    if node.style == "|" and buffer:
-        lines = buffer[start.index :].split("\n", 2)
-        if len(lines) > 1:
-            body = lines[1]
-            indent = len(body) - len(body.lstrip(" "))
-            span = Span(path, span.line + 1, indent + 1, span.end_line, span.end_column)
-    return Word(text, span, text)
 
 
 def _commands_from_argv(words: list[Word], runs_in: str) -> list[Command]:
@@ -312,39 +295,41 @@ def _volume_mounts(
 def _attach(
     pod: str, volume: _HostPathVolume, workloads: list[Workload], path: str
 ) -> None:
-    """One `Mount` for the volume, given to every container that mounts it.
+    """A `Mount` of the volume for every `volumeMounts` entry naming it.
 
-    It is read-only only when every mount of it is; a volume no container
-    mounts is still reported, on a stand-in workload for the pod, because
-    it is one edit away from being used.
+    They share the span of the volume's `path`, so the path is reported
+    once naming every container; each keeps its own target and `readOnly`,
+    so a `readOnly: true` is reported where it is written even when another
+    container mounts the volume writable. A volume no container mounts is
+    still reported, on a stand-in workload for the pod, because it is one
+    edit away from being used.
     """
-    mounts = volume.mounts
-    read_only = None
-    if mounts and all(m.read_only is not None for m in mounts):
-        read_only = mounts[0].read_only
-    holders = list(dict.fromkeys(m.workload.name for m in mounts))
+    holders = list(dict.fromkeys(m.workload.name for m in volume.mounts))
+    if not volume.mounts:
+        stand_in = _stand_in(pod, volume, path)
+        stand_in.mounts.append(_mount(volume, None, None, holders))
+        workloads.append(stand_in)
+        return
+    for entry in volume.mounts:
+        mount = _mount(volume, entry.target, entry.read_only, holders)
+        entry.workload.mounts.append(mount)
 
-    mount = Mount(
+
+def _mount(
+    volume: _HostPathVolume,
+    target: str | None,
+    read_only: Span | None,
+    holders: list[str],
+) -> Mount:
+    return Mount(
         source=volume.path,
         span=volume.path.span,
         host_path=_host_path(volume.path.text),
-        target=mounts[0].target if mounts else None,
+        target=target,
         read_only=read_only,
         kind="hostPath",
         shared_by=holders,
     )
-
-    if not mounts:
-        stand_in = _stand_in(pod, volume, path)
-        stand_in.mounts.append(mount)
-        workloads.append(stand_in)
-        return
-    holding: list[Workload] = []
-    for volume_mount in mounts:
-        if not any(w is volume_mount.workload for w in holding):
-            holding.append(volume_mount.workload)
-    for workload in holding:
-        workload.mounts.append(mount)
 
 
 def _host_path(written: str) -> str | None:
