@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sockelint.model import Workload
-from sockelint.proxies import repository
+from sockelint.roles import repository
 
 
 @dataclass(frozen=True, slots=True)

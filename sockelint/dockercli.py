@@ -10,9 +10,10 @@ arguments after the image are a command that runs inside that workload.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sockelint import dockerd
+from sockelint import argv, dockerd, truth
 from sockelint.model import (
     ClientEndpoint,
     Command,
@@ -28,73 +29,97 @@ from sockelint.span import Span
 
 CLIENTS = frozenset({"docker", "podman", "nerdctl"})
 _DECLARATIONS = frozenset({"export", "declare", "local", "readonly", "typeset"})
-_FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Global options (before the subcommand) that take a value.
+# Global options (before the subcommand) that take a value: docker's,
+# podman's and nerdctl's.
 _GLOBAL_VALUED = _words(
-    "-H --host -c --context --config -l --log-level --tlscacert "
-    "--tlscert --tlskey --url --connection --root --runroot "
-    "--storage-driver --cgroup-manager --events-backend --identity "
-    "--module --network-cmd-path --runtime --tmpdir --address -a -n "
-    "--namespace --snapshotter --cni-path --cni-netconfpath --data-root "
-    "--cgroup-manager --storage-opt --hooks-dir"
+    "-H --host -c --context --config -l --log-level --tlscacert --tlscert "
+    "--tlskey --url --connection --root --runroot --storage-driver "
+    "--storage-opt --cgroup-manager --conmon --events-backend --identity "
+    "--imagestore --module --network-cmd-path --network-config-dir --out "
+    "--runtime --runtime-flag --ssh --tmpdir --volumepath --cdi-spec-dir "
+    "--db-backend --hooks-dir --address -a -n --namespace --snapshotter "
+    "--cni-path --cni-netconfpath --data-root --hosts-dir "
+    "--host-gateway-ip --bridge-ip"
 )
 
 # `run`/`create`/`service create` options that take a value; every other
-# option is a switch (`--rm`, `-d`, `--privileged`, or `--opt=value`).
-_RUN_VALUED = _words(
-    "-a --attach --add-host --annotation --blkio-weight "
-    "--blkio-weight-device --cap-add --cap-drop --cgroup-parent "
-    "--cgroupns --cidfile --cpu-period --cpu-quota --cpu-rt-period "
-    "--cpu-rt-runtime -c --cpu-shares --cpus --cpuset-cpus "
-    "--cpuset-mems --device --device-cgroup-rule --device-read-bps "
-    "--device-read-iops --device-write-bps --device-write-iops --dns "
-    "--dns-option --dns-opt --dns-search --domainname --entrypoint -e "
-    "--env --env-file --expose --gpus --group-add --health-cmd "
-    "--health-interval --health-retries --health-start-period "
-    "--health-start-interval --health-timeout -h --hostname --ip --ip6 "
-    "--ipc --isolation --kernel-memory -l --label --label-file --link "
-    "--link-local-ip --log-driver --log-opt --mac-address -m --memory "
-    "--memory-reservation --memory-swap --memory-swappiness --mount "
-    "--name --network --net --network-alias --net-alias --oom-score-adj "
-    "--pid --pids-limit --platform -p --publish --pull --restart "
-    "--runtime --security-opt --shm-size --stop-signal --stop-timeout "
-    "--storage-opt --sysctl --tmpfs --ulimit -u --user --userns --uts "
-    "-v --volume --volume-driver --volumes-from -w --workdir "
-    "--detach-keys --pod --secret --systemd --sdnotify --hooks-dir "
-    "--uidmap --gidmap --subuidname --subgidname --chrootdirs "
-    "--group-entry --passwd-entry --personality --pidfile "
-    "--preserve-fds --requires --arch --os --variant --tz --umask "
-    "--unsetenv --authfile --cert-dir --creds --decryption-key "
-    "--image-volume --init-path --seccomp-policy --timeout "
-    "--cgroup-conf --cgroups --conmon-pidfile --health-on-failure "
-    "--health-startup-cmd --health-startup-interval "
-    "--health-startup-retries --health-startup-success "
-    "--health-startup-timeout --retry --retry-delay --mac --pod-id-file "
-    "--rdt-class --label-file --health-log-destination --mode "
-    "--replicas --constraint --placement-pref --container-label "
-    "--endpoint-mode --update-delay --update-failure-action "
-    "--update-max-failure-ratio --update-monitor --update-order "
-    "--update-parallelism --rollback-delay --rollback-failure-action "
-    "--rollback-max-failure-ratio --rollback-monitor --rollback-order "
-    "--rollback-parallelism --restart-condition --restart-delay "
-    "--restart-max-attempts --restart-window --reserve-cpu "
-    "--reserve-memory --limit-cpu --limit-memory --limit-pids --config "
-    "--host --stop-grace-period --generic-resource --group "
-    "--credential-spec --max-replicas --replicas-max-per-node "
-    "--hostname"
+# option is a switch (`--rm`, `-d`, `--privileged`, or `--opt=value`). A
+# valued option missing here would make its value look like the image and
+# lose every option after it, so the lists are complete as of Docker 28
+# (`docker run --help`, `docker service create --help`, hidden and Windows
+# options included), Podman 5 (`podman run --help`) and nerdctl 2.
+_DOCKER_RUN_VALUED = _words(
+    "--add-host --annotation -a --attach --blkio-weight "
+    "--blkio-weight-device --cap-add --cap-drop --cgroup-parent --cgroupns "
+    "--cidfile --cpu-count --cpu-percent --cpu-period --cpu-quota "
+    "--cpu-rt-period --cpu-rt-runtime -c --cpu-shares --cpus --cpuset-cpus "
+    "--cpuset-mems --detach-keys --device --device-cgroup-rule "
+    "--device-read-bps --device-read-iops --device-write-bps "
+    "--device-write-iops --dns --dns-option --dns-opt --dns-search "
+    "--domainname --entrypoint -e --env --env-file --expose --gpus "
+    "--group-add --health-cmd --health-interval --health-retries "
+    "--health-start-interval --health-start-period --health-timeout -h "
+    "--hostname --io-maxbandwidth --io-maxiops --ip --ip6 --ipc --isolation "
+    "--kernel-memory -l --label --label-file --link --link-local-ip "
+    "--log-driver --log-opt --mac-address -m --memory --memory-reservation "
+    "--memory-swap --memory-swappiness --mount --name --network --net "
+    "--network-alias --net-alias --oom-score-adj --pid --pids-limit "
+    "--platform -p --publish --pull --restart --runtime --security-opt "
+    "--shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tmpfs "
+    "--ulimit -u --user --userns --uts -v --volume --volume-driver "
+    "--volumes-from -w --workdir"
 )
+_SERVICE_VALUED = _words(
+    "--config --constraint --container-label --credential-spec "
+    "--endpoint-mode --generic-resource --group --host --limit-cpu "
+    "--limit-memory --limit-pids --max-concurrent --max-replicas --mode "
+    "--placement-pref --replicas --replicas-max-per-node --reserve-cpu "
+    "--reserve-memory --restart-condition --restart-delay "
+    "--restart-max-attempts --restart-window --rollback-delay "
+    "--rollback-failure-action --rollback-max-failure-ratio "
+    "--rollback-monitor --rollback-order --rollback-parallelism --secret "
+    "--stop-grace-period --update-delay --update-failure-action "
+    "--update-max-failure-ratio --update-monitor --update-order "
+    "--update-parallelism"
+)
+_PODMAN_RUN_VALUED = _words(
+    "--arch --authfile --cert-dir --cgroup-conf --cgroups --chrootdirs "
+    "--conmon-pidfile --creds --decryption-key --env-merge --gidmap "
+    "--group-entry --health-log-destination --health-max-log-count "
+    "--health-max-log-size --health-on-failure --health-startup-cmd "
+    "--health-startup-interval --health-startup-retries "
+    "--health-startup-success --health-startup-timeout --hooks-dir "
+    "--hosts-file --hostuser --image-volume --init-ctr --init-path --mac "
+    "--mask --os --passwd-entry --personality --pidfile --pod --pod-id-file "
+    "--preserve-fd --preserve-fds --rdt-class --requires --retry "
+    "--retry-delay --sdnotify --seccomp-policy --secret --shm-size-systemd "
+    "--subgidname --subuidname --systemd --timeout --tz --uidmap --umask "
+    "--unmask --unsetenv --variant"
+)
+_NERDCTL_RUN_VALUED = _words(
+    "--cosign-certificate-identity --cosign-certificate-identity-regexp "
+    "--cosign-certificate-oidc-issuer --cosign-certificate-oidc-issuer-regexp "
+    "--cosign-key --ipfs-address --notation-key-name --snapshotter "
+    "--soci-index-digest --unpack --verify"
+)
+_RUN_VALUED = (
+    _DOCKER_RUN_VALUED | _SERVICE_VALUED | _PODMAN_RUN_VALUED | _NERDCTL_RUN_VALUED
+)
+# A word where the image should be that is a number, a size or a duration
+# (`50`, `512m`, `1.5`, `30s`) is the value of an option this table does not
+# know yet (a newer CLI), not an image: parsing goes on after it.
+_OPTION_VALUE = re.compile(r"\d+(\.\d+)?([kmgtp]i?b?|b|ns|us|ms|s|h)?", re.I)
 _VOLUME_OPTIONS = _words(
     "ro rw z Z shared slave private rshared rslave rprivate nocopy "
     "consistent cached delegated U O exec noexec suid nosuid dev nodev "
     "idmap readonly"
 )
-_TRUE = frozenset({"", "1", "true", "yes"})
 
 
 @dataclass(slots=True)
@@ -144,7 +169,7 @@ def interpret(command: Command, facts: Facts, depth: int = 0) -> None:
     if not words or depth > 4:
         return
 
-    program = words[0].text.rsplit("/", 1)[-1]
+    program = argv.program(words[0].text)
     _env_clients(command, facts)
     if program == "dockerd":
         facts.daemons.append(
@@ -152,7 +177,7 @@ def interpret(command: Command, facts: Facts, depth: int = 0) -> None:
         )
     elif program in CLIENTS:
         _client(command, facts, program, depth)
-    elif program in _DECLARATIONS or _is_assignment(words[0].text):
+    elif program in _DECLARATIONS or argv.is_assignment(words[0].text):
         _assignment_clients(command, facts)
 
 
@@ -192,9 +217,9 @@ def _globals(words: list[Word]) -> tuple[int, list[Word], bool]:
         text = words[index].text
         if not text.startswith("-") or text == "-":
             break
-        name, equals, _ = text.partition("=")
+        name, equals, setting = text.partition("=")
         if name == "--tlsverify":
-            verify = not equals or text.split("=", 1)[1].lower() not in _FALSE
+            verify = truth.flag_on(setting if equals else None)
         if name in ("-H", "--host"):
             value = _option_value(words, index, name, equals)
             if value is not None:
@@ -241,7 +266,12 @@ def _options(
             index += 1
             break
         if not text.startswith("-") or text == "-":
-            break
+            if not _unknown_option_value(words, index, options):
+                break
+            name, _, option_word = options[-1]
+            options[-1] = (name, _Value(word, 0), option_word)
+            index += 1
+            continue
         if text.startswith("--"):
             name, equals, _ = text.partition("=")
             if equals:
@@ -255,6 +285,17 @@ def _options(
             continue
         index = _short_options(words, index, options)
     return options, index
+
+
+def _unknown_option_value(
+    words: list[Word], index: int, options: list[tuple[str, _Value | None, Word]]
+) -> bool:
+    """Whether the word where the image should be is a number or a size
+    following a switch: the value of an option the table does not know."""
+    if not options or options[-1][1] is not None:
+        return False
+    follows_option = options[-1][2] is words[index - 1]
+    return follows_option and _OPTION_VALUE.fullmatch(words[index].text) is not None
 
 
 def _short_options(
@@ -321,7 +362,7 @@ def _apply(workload: Workload, name: str, value: _Value | None, word: Word) -> N
         if mount is not None:
             workload.mounts.append(mount)
     elif name == "--privileged":
-        if text.lower() in _TRUE:
+        if truth.flag_on(text):
             workload.privileged = word.span
     elif name == "--name":
         workload.name = text
@@ -462,7 +503,7 @@ def _mount_flag(value: _Value, span: Span) -> Mount | None:
     for offset, field in fields:
         key, equals, item = field.partition("=")
         key = key.strip().lower()
-        if key in ("readonly", "ro") and (not equals or item.strip().lower() in _TRUE):
+        if key in ("readonly", "ro") and truth.flag_on(item if equals else None):
             read_only = value.part(offset, offset + len(field))
         elif key == "volume-opt":
             option, _, setting = item.partition("=")
@@ -549,8 +590,9 @@ def _network(command: Command, facts: Facts, index: int) -> None:
     name: Word | None = None
     while index < len(words):
         text = words[index].text
-        if text.startswith("--internal"):
-            internal = text.partition("=")[2].lower() not in _FALSE - {""}
+        option, equals, setting = text.partition("=")
+        if option == "--internal":
+            internal = truth.flag_on(setting if equals else None)
         elif text in (
             "-d",
             "--driver",
@@ -588,7 +630,7 @@ def _env_clients(command: Command, facts: Facts) -> None:
         return
     verify = prefix.get("DOCKER_TLS_VERIFY")
     verified = (
-        verify.text.partition("=")[2].lower() not in _FALSE
+        truth.env_on(verify.text.partition("=")[2])
         if verify is not None
         else _script_verifies(command, facts)
     )
@@ -622,20 +664,16 @@ def _script_verifies(command: Command, facts: Facts) -> bool:
             continue
         words = [*other.env] if other is command else []
         if other.words and (
-            other.words[0].text in _DECLARATIONS or _is_assignment(other.words[0].text)
+            other.words[0].text in _DECLARATIONS
+            or argv.is_assignment(other.words[0].text)
         ):
             words += other.words
         for word in words:
             name, equals, setting = word.text.partition("=")
             if name == "DOCKER_TLS_VERIFY" and equals:
-                return setting.lower() not in _FALSE
+                return truth.env_on(setting)
     return False
 
 
 def _workload_of(command: Command) -> str | None:
     return None if command.runs_in == "host" else command.runs_in
-
-
-def _is_assignment(text: str) -> bool:
-    name, equals, _ = text.partition("=")
-    return bool(equals) and name.replace("_", "a").isalnum() and not name[:1].isdigit()

@@ -182,3 +182,99 @@ def test_derive_does_not_count_commands_twice() -> None:
 
     assert len(facts.workloads) == 2
     assert len(facts.commands) == 2
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        # Docker, Windows-only resource options
+        "--cpu-count 2",
+        "--cpu-percent 50",
+        "--io-maxbandwidth 10m",
+        "--io-maxiops 100",
+        # docker service create
+        "--max-concurrent 2",
+        # Podman
+        "--hostuser bob",
+        "--env-merge PATH=/x:${PATH}",
+        "--hosts-file none",
+        "--shm-size-systemd 64m",
+        "--health-max-log-count 5",
+        "--mask /proc/acpi",
+        "--unmask ALL",
+        # nerdctl
+        "--verify cosign",
+        "--cosign-key k.pub",
+    ],
+)
+def test_valued_options_keep_the_mount_after_them(option: str) -> None:
+    found = workload(f"docker run {option} -v /var/run/docker.sock:/s alpine\n")
+
+    assert [m.host_path for m in found.mounts] == ["/var/run/docker.sock"]
+    assert found.image is not None and found.image.text == "alpine"
+
+
+@pytest.mark.parametrize("value", ["50", "512m", "1.5", "2GiB", "30s"])
+def test_a_number_after_an_unknown_option_is_its_value(value: str) -> None:
+    found = workload(
+        f"docker run --some-future-limit {value} -v /var/run/docker.sock:/s alpine\n"
+    )
+
+    assert [m.host_path for m in found.mounts] == ["/var/run/docker.sock"]
+    assert found.image is not None and found.image.text == "alpine"
+
+
+def test_an_image_after_an_unknown_switch_is_still_the_image() -> None:
+    found = workload("docker run --some-future-switch alpine -v /h:/c\n")
+
+    assert found.image is not None and found.image.text == "alpine"
+    assert not found.mounts
+
+
+def test_a_number_after_a_valued_option_is_the_image() -> None:
+    found = workload("docker run -m 512m 50\n")
+
+    assert found.image is not None and found.image.text == "50"
+
+
+@pytest.mark.parametrize(
+    ("flags", "verified"),
+    [
+        ("--tlsverify", True),
+        ("--tlsverify=true", True),
+        ("--tlsverify=1", True),
+        ("--tlsverify=false", False),
+        ("--tlsverify=0", False),
+        ("", False),
+    ],
+)
+def test_tlsverify_flag(flags: str, verified: bool) -> None:
+    facts = facts_of(f"docker -H tcp://h:2376 {flags} ps\n")
+
+    assert [c.tls_verify for c in facts.clients] == [verified]
+
+
+@pytest.mark.parametrize(
+    ("option", "privileged"),
+    [
+        ("--privileged", True),
+        ("--privileged=true", True),
+        ("--privileged=1", True),
+        ("--privileged=false", False),
+        ("--privileged=0", False),
+    ],
+)
+def test_privileged_flag(option: str, privileged: bool) -> None:
+    assert (workload(f"docker run {option} img\n").privileged is not None) is privileged
+
+
+@pytest.mark.parametrize(
+    ("setting", "verified"),
+    [("1", True), ("yes", True), ("0", False), ("false", False), ("''", False)],
+)
+def test_docker_tls_verify_prefix(setting: str, verified: bool) -> None:
+    facts = facts_of(
+        f"DOCKER_HOST=tcp://h:2376 DOCKER_TLS_VERIFY={setting} docker ps\n"
+    )
+
+    assert [c.tls_verify for c in facts.clients] == [verified]

@@ -16,7 +16,7 @@ from sockelint.model import (
     Word,
     Workload,
 )
-from sockelint.rules import daemon, host, lookup
+from sockelint.rules import RULES, Rule, daemon, host, lookup
 from sockelint.span import Span
 
 
@@ -49,8 +49,6 @@ def _facts(*lines: str | list[str]) -> Facts:
         (["chmod a+rw /var/run/docker.sock"], 1),
         (["chmod o+w /run/user/1000/docker.sock"], 1),
         (["chmod 666 /run/podman/podman.sock"], 1),
-        (["S=/var/run/docker.sock", "chmod 666 $S"], 1),
-        (["export S=/var/run/docker.sock", "chmod 666 ${S}"], 1),
         (["chmod 666 $DOCKER_SOCKET"], 1),
         (["chgrp staff /var/run/docker.sock", "chmod g+w /var/run/docker.sock"], 1),
         (["chown jenkins:jenkins /var/run/docker.sock"], 1),
@@ -80,19 +78,16 @@ def test_socket_permissions(lines: list[str], count: int) -> None:
         ("adduser me docker", True),
         ("addgroup me docker", True),
         ("adduser --ingroup docker me", True),
-        (["bash", "-c", "usermod -aG docker me"], True),
-        (
-            [
-                "ssh",
-                "h",
-                "sudo",
-                "sh",
-                "-c",
-                "apt install docker && usermod -aG docker me",
-            ],
-            True,
-        ),
-        (["ansible", "all", "-a", "usermod -aG docker me"], True),
+        ("adduser -S -G docker app", True),
+        ("adduser -D -G docker bob", True),
+        ("adduser -D -s /bin/sh -G docker bob", True),
+        ("adduser -SG docker app", True),
+        ("adduser --ingroup=docker me", True),
+        ("addgroup -S app docker", True),
+        ("adduser -D -h /home/bob bob", False),
+        ("adduser -D -G wheel bob", False),
+        ("addgroup -S docker", False),
+        ("addgroup -g 999 docker", False),
         ("usermod -aG wheel me", False),
         ("gpasswd -d me docker", False),
         ("adduser me", False),
@@ -102,6 +97,24 @@ def test_socket_permissions(lines: list[str], count: int) -> None:
 def test_docker_group_grant(line: str | list[str], found: bool) -> None:
     facts = _facts(line)
     assert bool(list(host.check_docker_group_grant(facts))) == found
+
+
+@pytest.mark.parametrize(
+    ("line", "user"),
+    [
+        ("usermod -aG docker jenkins", "jenkins"),
+        ("gpasswd -a me docker", "me"),
+        ("adduser me docker", "me"),
+        ("adduser -S -G docker app", "app"),
+    ],
+)
+def test_docker_group_message_names_the_user_and_command(line: str, user: str) -> None:
+    (finding,) = host.check_docker_group_grant(_facts(line))
+
+    assert finding.message.startswith(
+        f"`{user}` is added to the `docker` group by `{line}`: "
+    )
+    assert finding.span.column == line.index("docker") + 1
 
 
 def _workload(name: str, image: str, **extra: object) -> Workload:
@@ -147,6 +160,50 @@ def test_group_add_on_a_workload() -> None:
     facts = Facts("c.yml", "compose", workloads=[workload])
     (finding,) = host.check_docker_group_grant(facts)
     assert finding.span.line == 4
+    assert finding.message.startswith(
+        "The workload `w` joins the `docker` group (`--group-add docker`): "
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "rule", "line"),
+    [
+        ("bash -c 'usermod -aG docker me'\n", "SL302", 1),
+        ("su root -c 'usermod -aG docker me'\n", "SL302", 1),
+        ("su -lc 'usermod -aG docker me'\n", "SL302", 1),
+        (
+            "ssh h sudo sh -c 'apt-get install docker; usermod -aG docker me'\n",
+            "SL302",
+            1,
+        ),
+        ('ansible all -a "usermod -aG docker me" --become\n', "SL302", 1),
+        ('ansible all -m shell -a "usermod -aG docker me"\n', "SL302", 1),
+        ("docker exec c sh -c 'chmod 666 /var/run/docker.sock'\n", "SL301", 1),
+        ("nsenter -t 1 -m sh -c 'chmod 666 /var/run/docker.sock'\n", "SL301", 1),
+        ("S=/var/run/docker.sock\nchmod 666 $S\n", "SL301", 2),
+        ("export S=/var/run/docker.sock\nsudo chmod 666 ${S}\n", "SL301", 2),
+    ],
+)
+def test_commands_the_shell_source_hands_on(script: str, rule: str, line: int) -> None:
+    found = engine.check(Document("s.sh", script, "shell"), host_rules())
+
+    assert [(f.rule, f.span.line) for f in found] == [(rule, line)]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'ansible all -m user -a "name=me groups=docker append=yes"\n',
+        "echo bash -c 'usermod -aG docker me'\n",
+        "ansible-doc -a 'usermod -aG docker me'\n",
+    ],
+)
+def test_strings_that_are_not_run_are_not_handed_on(script: str) -> None:
+    assert not engine.check(Document("s.sh", script, "shell"), host_rules())
+
+
+def host_rules() -> list[Rule]:
+    return [rule for rule in RULES if rule.id in ("SL301", "SL302", "SL303")]
 
 
 def _client(

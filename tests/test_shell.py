@@ -89,6 +89,44 @@ def test_ssh_su_eval_hand_on_commands() -> None:
         assert any(c.argv[:2] == ["docker", "run"] for c in commands(line)), line
 
 
+def test_ansible_command_strings_are_handed_on() -> None:
+    for line in (
+        'ansible -i hosts all -a "docker run img" --become',
+        "ansible all -m shell -a 'docker run img'",
+        "ansible all -m ansible.builtin.command --args 'docker run img'",
+        "ansible all -m raw --args='docker run img'",
+        "su -lc 'docker run img'",
+        "docker exec -u root c sh -c 'docker run img'",
+        "nsenter -t 1 -m bash -c 'docker run img'",
+    ):
+        assert any(c.argv[:2] == ["docker", "run"] for c in commands(line)), line
+
+
+def test_ansible_mapped_positions() -> None:
+    text = 'ansible all -a "usermod -aG docker vagrant"\n'
+    usermod = find(text, "usermod")
+
+    column = text.index("docker") + 1
+    assert word(usermod, "docker").span == Span("s.sh", 1, column, 1, column + 6)
+
+
+def test_strings_that_are_not_commands_are_not_handed_on() -> None:
+    for line in (
+        'ansible all -m user -a "name=me groups=docker"',
+        "ansible all -m copy -a 'src=docker run dest=/x'",
+        "ansible-playbook site.yml -e 'docker run img'",
+        "echo sh -c 'docker run img'",
+        "docker exec c cat -c 'docker run img'",
+    ):
+        assert len(commands(line)) == 1, line
+
+
+def test_a_command_run_by_docker_run_is_not_a_host_command() -> None:
+    found = commands("docker run img sh -c 'chmod 666 /var/run/docker.sock'\n")
+
+    assert [c.argv[0] for c in found] == ["docker"]
+
+
 def test_variables_assigned_earlier_are_expanded() -> None:
     text = (
         "SOCK=/var/run/docker.sock\n"

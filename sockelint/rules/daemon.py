@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sockelint import dockerd, sockets
+from sockelint import argv, dockerd, sockets
 from sockelint.finding import Finding, image_of
 from sockelint.model import (
     ClientEndpoint,
@@ -22,36 +22,16 @@ from sockelint.model import (
     Word,
     Workload,
 )
-from sockelint.proxies import is_socket_proxy, repository
+from sockelint.roles import DOCKERD_PROGRAMS, is_dind, is_socket_proxy
 from sockelint.span import Span
 
 _PLAIN_PORT = "2375"
-_DOCKERD_PROGRAMS = {"dockerd", "dockerd-entrypoint.sh", "dockerd-rootless.sh"}
 _RELAYS = {"socat", "ncat", "nc", "netcat", "nc.openbsd", "nc.traditional"}
 _TLS_ADVICE = (
     "Listen on the unix socket only and reach the engine over SSH "
     "(`DOCKER_HOST=ssh://user@host`), or require client certificates with "
     "`--tlsverify` and `--tlscacert`, `--tlscert`, `--tlskey`."
 )
-
-
-def is_dind(workload: Workload) -> bool:
-    """Docker-in-docker: a `*dind*` image, or a container that runs dockerd."""
-    if workload.image is not None:
-        image = workload.image.text.lower()
-        name = repository(image)
-        tag = image.rsplit(":", 1)[-1] if ":" in image.rsplit("/", 1)[-1] else ""
-        if "dind" in name or (name == "docker" and "dind" in tag):
-            return True
-    return any(_runs_dockerd(c) for c in workload.commands)
-
-
-def _runs_dockerd(command: Command) -> bool:
-    return bool(command.argv) and _program(command.argv[0]) in _DOCKERD_PROGRAMS
-
-
-def _program(word: str) -> str:
-    return word.rsplit("/", 1)[-1]
 
 
 def all_daemons(facts: Facts) -> list[DaemonConfig]:
@@ -69,7 +49,7 @@ def _dind_daemons(workload: Workload) -> list[DaemonConfig]:
     daemons: list[DaemonConfig] = []
     for command in workload.commands:
         words = command.words
-        if words and _program(words[0].text) in _DOCKERD_PROGRAMS:
+        if words and argv.program(words[0].text) in DOCKERD_PROGRAMS:
             words = words[1:]
         if words and words[0].text.startswith("-"):
             origin = f"dind `{workload.name}`"
@@ -93,7 +73,7 @@ def check_plaintext_daemon(facts: Facts) -> Iterator[Finding]:
                 f"({daemon.origin}): anyone who reaches the port controls the "
                 "engine, which is root on the host.",
                 _TLS_ADVICE,
-                f"{listener.text}",
+                f"{_described(daemon, facts)}|{listener.text}",
             )
     yield from _published_dind(facts, seen)
 
@@ -144,8 +124,26 @@ def check_tls_without_client_auth(facts: Facts) -> Iterator[Finding]:
             "control the engine.",
             "Use `--tlsverify` with `--tlscacert` so only clients holding a "
             "certificate signed by your CA are let in.",
-            daemon.origin,
+            _described(daemon, facts),
         )
+
+
+def _described(daemon: DaemonConfig, facts: Facts) -> str:
+    """What tells a daemon from the others of its file, without line
+    numbers (a fingerprint must survive code moving): where it comes from,
+    the workload whose command starts or writes it, and all it listens on."""
+    workload = next(
+        (c.runs_in for c in facts.commands if _within(daemon.span, c.span)), ""
+    )
+    listeners = ",".join(sorted(w.text for w in daemon.listeners))
+    return f"{daemon.origin}|{workload}|{listeners}"
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
 
 
 def check_plaintext_client(facts: Facts) -> Iterator[Finding]:
@@ -219,29 +217,31 @@ def _verified_by_certdir(endpoint: ClientEndpoint, facts: Facts) -> bool:
 
 def check_dind_tls_disabled(facts: Facts) -> Iterator[Finding]:
     """`DOCKER_TLS_CERTDIR=""` on a dind. CI sources hand a job's variables
-    to its service containers where the CI system does (GitLab), so the
-    rule needs to look at the dind workloads only."""
-    dind = [w for w in facts.workloads if is_dind(w)]
-    seen: set[Span] = set()
-    for workload in dind:
+    to its service containers where the CI system does (GitLab), so one
+    written setting may reach several dind workloads: the finding names
+    those it reaches, and only those."""
+    reached: dict[Span, list[Workload]] = {}
+    for workload in facts.workloads:
+        if not is_dind(workload):
+            continue
         certdir = workload.env_value("DOCKER_TLS_CERTDIR")
         if certdir is None or (certdir.value or "").strip("'\" "):
             continue
-        if certdir.span in seen:
-            continue
-        seen.add(certdir.span)
-        names = ", ".join(f"`{w.name}`" for w in dind)
+        reached.setdefault(certdir.span, []).append(workload)
+
+    for span, workloads in reached.items():
+        names = ", ".join(f"`{w.name}`" for w in workloads)
         yield Finding(
             "SL204",
-            certdir.span,
+            span,
             f"`DOCKER_TLS_CERTDIR` is empty for docker-in-docker {names}: the "
             "daemon listens on plaintext port 2375 and anyone who reaches it "
             "controls it.",
             "Keep TLS on (`DOCKER_TLS_CERTDIR: /certs`, clients on "
             "`tcp://docker:2376` with `DOCKER_TLS_VERIFY=1`), or build without "
             "a daemon (Buildah, rootless BuildKit).",
-            "DOCKER_TLS_CERTDIR",
-            image_of(workload),
+            "DOCKER_TLS_CERTDIR|" + ",".join(sorted(w.name for w in workloads)),
+            image_of(workloads[0]),
         )
 
 
@@ -256,7 +256,7 @@ def check_socket_relay(facts: Facts) -> Iterator[Finding]:
         yield Finding(
             "SL205",
             command.span,
-            f"`{_program(words[0].text)}` relays the engine socket `{socket}` to "
+            f"`{argv.program(words[0].text)}` relays the engine socket `{socket}` to "
             "the network: anyone who reaches the port controls the engine, "
             "which is root on the host.",
             "Remove the relay; reach the engine over SSH "
@@ -268,7 +268,7 @@ def check_socket_relay(facts: Facts) -> Iterator[Finding]:
 
 def _relay_words(command: Command) -> list[Word]:
     words = command.words
-    if words and _program(words[0].text) in _RELAYS:
+    if words and argv.program(words[0].text) in _RELAYS:
         return words
     return []
 
@@ -304,7 +304,7 @@ def _is_socket(path: str) -> bool:
 
 
 def _listens_on_network(words: list[Word]) -> bool:
-    program = _program(words[0].text)
+    program = argv.program(words[0].text)
     if program == "socat":
         return any(_SOCAT_NET.match(w.text) for w in words[1:])
     texts = [w.text for w in words[1:]]

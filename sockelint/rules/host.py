@@ -12,90 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sockelint import dockerd, sockets
+from sockelint import argv, sockets
 from sockelint.finding import Finding, image_of
 from sockelint.model import Command, Facts, Word, Workload
-from sockelint.proxies import is_socket_proxy
-from sockelint.rules.daemon import is_dind
+from sockelint.roles import is_dind, is_socket_proxy
 from sockelint.span import Span
 
-_SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh", "su"}
 _ROOT = {"root", "0", ""}
-_ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$", re.S)
 _DOCKER_SOCKET_VARIABLE = re.compile(r"\$\{?[A-Za-z_]*DOCKER_?SOCK", re.I)
 
 
-def host_commands(facts: Facts) -> list[Command]:
-    """Every command, with the ones nested in `bash -c '…'`, `su -c '…'`
-    and `ansible -a '…'` strings taken out as commands of their own."""
-    commands: list[Command] = []
-    for command in facts.commands:
-        commands.append(command)
-        commands += _nested(command, depth=0)
-    return commands
-
-
-def _nested(command: Command, depth: int) -> list[Command]:
-    if depth > 3:
-        return []
-    found: list[Command] = []
-    for script in _script_words(command.words):
-        excerpt = dockerd.excerpt_of(script)
-        for words in dockerd.commands_in(script.text, excerpt):
-            words = _without_sudo(words)
-            if not words:
-                continue
-            span = words[0].span.cover(words[-1].span)
-            inner = Command(words, span, command.runs_in)
-            found += [inner, *_nested(inner, depth + 1)]
-    return found
-
-
-def _script_words(words: list[Word]) -> list[Word]:
-    """The string argument of `-c` after a shell, or of ansible's `-a`."""
-    scripts: list[Word] = []
-    shell_seen = False
-    ansible = bool(words) and _program(words[0].text).startswith("ansible")
-    for index, word in enumerate(words[:-1]):
-        shell_seen = shell_seen or _program(word.text) in _SHELLS
-        shell_script = shell_seen and re.fullmatch(r"-[a-z]*c", word.text)
-        if shell_script or (ansible and word.text in ("-a", "--args")):
-            scripts.append(words[index + 1])
-    return scripts
-
-
-def _without_sudo(words: list[Word]) -> list[Word]:
-    while words and _program(words[0].text) in ("sudo", "doas", "exec", "command"):
-        words = words[1:]
-        while words and words[0].text.startswith("-"):
-            words = words[1:]
-    return words
-
-
-def _program(text: str) -> str:
-    return text.rsplit("/", 1)[-1]
-
-
-def _variables(commands: list[Command]) -> dict[str, str]:
-    """Plain assignments (`SOCK=/var/run/docker.sock`, `export SOCK=…`)."""
-    variables: dict[str, str] = {}
-    for command in commands:
-        words = command.argv
-        if words and words[0] in ("export", "readonly", "declare", "local"):
-            words = [w for w in words[1:] if not w.startswith("-")]
-        for word in words:
-            match = _ASSIGNMENT.match(word)
-            if not match:
-                break
-            variables[match.group("name")] = match.group("value")
-    return variables
-
-
-def _is_socket(path: str, variables: dict[str, str]) -> bool:
-    if sockets.classify(path, variables) is sockets.HostPath.SOCKET:
+def _is_socket(path: str) -> bool:
+    """The engine socket, or a variable named after it that no source could
+    resolve (`chmod 666 $DOCKER_SOCKET`)."""
+    if sockets.classify(path) is sockets.HostPath.SOCKET:
         return True
-    expanded = sockets.expand(path, variables)
-    return "$" in expanded and bool(_DOCKER_SOCKET_VARIABLE.search(path))
+    return "$" in path and bool(_DOCKER_SOCKET_VARIABLE.search(path))
 
 
 def _operands(words: list[Word]) -> list[Word]:
@@ -112,19 +44,17 @@ def _operands(words: list[Word]) -> list[Word]:
 
 
 def check_socket_permissions(facts: Facts) -> Iterator[Finding]:
-    commands = host_commands(facts)
-    variables = _variables(commands)
     regrouped: set[str] = set()
-    for command in commands:
-        program = _program(command.argv[0]) if command.words else ""
-        if program in ("chgrp", "chown"):
-            yield from _ownership(command, program, variables, regrouped)
-        elif program == "chmod":
-            yield from _chmod(command, variables, regrouped)
+    for command in facts.commands:
+        name = argv.program(command.argv[0]) if command.words else ""
+        if name in ("chgrp", "chown"):
+            yield from _ownership(command, name, regrouped)
+        elif name == "chmod":
+            yield from _chmod(command, regrouped)
 
 
 def _ownership(
-    command: Command, program: str, variables: dict[str, str], regrouped: set[str]
+    command: Command, program: str, regrouped: set[str]
 ) -> Iterator[Finding]:
     operands = _operands(command.words[1:])
     if len(operands) < 2:
@@ -134,10 +64,10 @@ def _ownership(
     if program == "chgrp":
         user, group = "", owner
     for path in operands[1:]:
-        if not _is_socket(path.text, variables):
+        if not _is_socket(path.text):
             continue
         if group not in _ROOT:
-            regrouped.add(sockets.normalise(path.text, variables))
+            regrouped.add(sockets.normalise(path.text))
         if program == "chown" and user not in _ROOT:
             yield _permission_finding(
                 command.span,
@@ -148,18 +78,16 @@ def _ownership(
             )
 
 
-def _chmod(
-    command: Command, variables: dict[str, str], regrouped: set[str]
-) -> Iterator[Finding]:
+def _chmod(command: Command, regrouped: set[str]) -> Iterator[Finding]:
     operands = _operands(command.words[1:])
     if len(operands) < 2:
         return
     mode = operands[0].text
     for path in operands[1:]:
-        if not _is_socket(path.text, variables):
+        if not _is_socket(path.text):
             continue
         others = _grants_write(mode, "o")
-        group = sockets.normalise(path.text, variables) in regrouped
+        group = sockets.normalise(path.text) in regrouped
         if not others and not (group and _grants_write(mode, "g")):
             continue
         who = "every local user" if others else "every member of its new group"
@@ -204,25 +132,39 @@ def _permission_finding(span: Span, message: str, path: str) -> Finding:
 
 def check_docker_group_grant(facts: Facts) -> Iterator[Finding]:
     seen: set[Span] = set()
-    for command in host_commands(facts):
-        word = _group_grant(command)
-        if word is not None and word.span not in seen:
-            seen.add(word.span)
-            yield _group_finding(word, f"`{' '.join(command.argv)}`")
+    for command in facts.commands:
+        grant = _group_grant(command)
+        if grant is None or grant[0].span in seen:
+            continue
+        group, user = grant
+        seen.add(group.span)
+        who = f"`{user.text}` is" if user is not None else "A user is"
+        yield _group_finding(
+            group, f"{who} added to the `docker` group by `{' '.join(command.argv)}`"
+        )
+
     for workload in facts.workloads:
         for group in workload.groups:
             if _is_docker_group(group.text) and group.span not in seen:
                 seen.add(group.span)
                 yield _group_finding(
-                    group, f"workload `{workload.name}`", image_of(workload)
+                    group,
+                    f"The workload `{workload.name}` joins the `docker` group "
+                    f"(`--group-add {group.text}`)",
+                    image_of(workload),
                 )
 
 
-def _group_grant(command: Command) -> Word | None:
-    """The word naming the docker group in a command that adds a user to it."""
+# The word naming the docker group, and the user added to it when the
+# command names one.
+_Grant = tuple[Word, Word | None]
+
+
+def _group_grant(command: Command) -> _Grant | None:
+    """The docker group and the user in a command that adds a user to it."""
     if not command.words:
         return None
-    program = _program(command.argv[0])
+    program = argv.program(command.argv[0])
     args = command.words[1:]
     if program in ("usermod", "useradd"):
         return _group_option(args)
@@ -233,9 +175,9 @@ def _group_grant(command: Command) -> Word | None:
     return None
 
 
-def _group_option(args: list[Word]) -> Word | None:
+def _group_option(args: list[Word]) -> _Grant | None:
     """`-aG docker`, `-a -G docker`, `-G docker,wheel`, `--groups=docker`,
-    `-g docker` (primary group)."""
+    `-g docker` (primary group); the user is the last argument."""
     for index, word in enumerate(args):
         text = word.text
         value: Word | None = None
@@ -250,29 +192,72 @@ def _group_option(args: list[Word]) -> Word | None:
         elif re.fullmatch(r"-[a-zA-Z]*[Gg][^\s-]+", text):
             value = Word(re.sub(r"^-[a-zA-Z]*?[Gg]", "", text, count=1), word.span)
         if value is not None and _lists_docker(value.text):
-            return value
+            return value, _last_user(args, value)
     return None
 
 
-def _gpasswd(args: list[Word]) -> Word | None:
+def _gpasswd(args: list[Word]) -> _Grant | None:
     """`gpasswd -a USER docker`, `--add`, `-M a,b docker`."""
-    texts = [w.text for w in args]
-    if not any(t in ("-a", "--add", "-M", "--members") for t in texts):
+    if not args or not _is_docker_group(args[-1].text):
         return None
-    if args and _is_docker_group(args[-1].text):
-        return args[-1]
+    for index, word in enumerate(args[:-2]):
+        if word.text in ("-a", "--add", "-M", "--members"):
+            return args[-1], args[index + 1]
     return None
 
 
-def _adduser(args: list[Word]) -> Word | None:
-    """`adduser USER docker`, `addgroup USER docker`, `adduser --ingroup docker`."""
-    for index, word in enumerate(args[:-1]):
-        if word.text == "--ingroup" and _is_docker_group(args[index + 1].text):
-            return args[index + 1]
-    positional = [w for w in args if not w.text.startswith("-")]
+# Options of Debian's and BusyBox's adduser/addgroup that take a value.
+_ADDUSER_VALUED = re.compile(
+    r"--(home|shell|uid|gid|ingroup|gecos|comment|conf|(first|last)(uid|gid))"
+    r"|-[A-Za-z]*[hgsGku]"
+)
+
+
+def _adduser(args: list[Word]) -> _Grant | None:
+    """`adduser USER docker`, `addgroup USER docker`, Debian's
+    `adduser --ingroup docker USER`, BusyBox's `adduser -S -G docker USER`
+    (BusyBox's `-G` names the group; `-h`, `-g`, `-s`, `-k`, `-u` take a
+    value that is not the user)."""
+    positional: list[Word] = []
+    index = 0
+    while index < len(args):
+        word = args[index]
+        text = word.text
+        group = _adduser_group(args, index)
+        if group is not None and _lists_docker(group.text):
+            return group, _last_user(args, group)
+        if text.startswith("-") and text != "-":
+            index += 2 if _ADDUSER_VALUED.fullmatch(text) else 1
+            continue
+        positional.append(word)
+        index += 1
+
     if len(positional) == 2 and _is_docker_group(positional[1].text):
-        return positional[1]
+        return positional[1], positional[0]
     return None
+
+
+def _adduser_group(args: list[Word], index: int) -> Word | None:
+    """The group named by the option at `index`: `--ingroup G`,
+    `--ingroup=G`, `-G G`, `-SG G`, `-GG`."""
+    word = args[index]
+    text = word.text
+    if text == "--ingroup" or re.fullmatch(r"-[A-Za-z]*G", text):
+        return args[index + 1] if index + 1 < len(args) else None
+    if text.startswith("--ingroup="):
+        return Word(text.partition("=")[2], word.span)
+    match = re.fullmatch(r"-[A-Za-z]*?G(?P<group>[^\s-].*)", text)
+    if match and not text.startswith("--"):
+        return Word(match.group("group"), word.span)
+    return None
+
+
+def _last_user(args: list[Word], group: Word) -> Word | None:
+    """The user a group option applies to: the last argument, when it is
+    neither an option nor the group itself."""
+    if not args or args[-1] is group or args[-1].text.startswith("-"):
+        return None
+    return args[-1]
 
 
 def _lists_docker(groups: str) -> bool:
@@ -287,12 +272,12 @@ def _is_docker_group(text: str) -> bool:
     return bool(re.search(r"docker[_-]?(gid|group)|docker\.sock", text, re.I))
 
 
-def _group_finding(word: Word, who: str, image: str = "") -> Finding:
+def _group_finding(word: Word, grant: str, image: str = "") -> Finding:
     return Finding(
         "SL302",
         word.span,
-        f"{who} adds a member to the `docker` group (`{word.text}`): members "
-        "can drive the engine without sudo, which is root on the host.",
+        f"{grant}: members of that group can drive the engine without sudo, "
+        "which is root on the host.",
         "Use rootless Docker or Podman for users; for a container that only "
         "reads container state, a socket proxy with read-only flags; keep the "
         "`docker` group for administrators who already have root.",

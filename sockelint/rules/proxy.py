@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from sockelint import truth
 from sockelint.finding import Finding, image_of
 from sockelint.model import EnvVar, Facts, Workload
-from sockelint.proxies import is_socket_proxy
+from sockelint.roles import is_socket_proxy
 from sockelint.span import Span
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}

@@ -20,8 +20,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sockelint import sockets
+from sockelint.argv import is_assignment
+from sockelint.argv import program as _program
 from sockelint.document import Document
-from sockelint.excerpt import Excerpt
+from sockelint.excerpt import Excerpt, ExcerptWord
 from sockelint.model import Command, Facts, Problem, Word
 from sockelint.span import Span
 
@@ -63,8 +65,11 @@ _WRAPPERS: dict[str, frozenset[str]] = {
 # not worth modelling: the command is found by its program name.
 _RUNNERS = frozenset(
     {"orb", "orbctl", "limactl", "colima", "multipass", "xargs", "watch", "flock"}
-    | {"parallel", "kubectl", "vagrant", "lxc", "incus", "systemd-run"}
+    | {"parallel", "kubectl", "vagrant", "lxc", "incus", "systemd-run", "nsenter"}
 )
+# Programs whose arguments are text to print, never a command to run.
+_PRINTERS = frozenset({"echo", "printf"})
+_ANSIBLE_COMMAND_MODULES = frozenset({"command", "shell", "raw"})
 _SSH_VALUED = _words("-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B")
 _TEMPLATE = re.compile(r"\$?\{\{.*?\}\}", re.DOTALL)
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -118,6 +123,8 @@ def commands_from_argv(words: list[Word], *, runs_in: str) -> list[Command]:
 def word_excerpt(word: Word) -> Excerpt:
     """The excerpt of a command string written as one word (`'...'`,
     `"..."` or bare), for parsing it as a script of its own."""
+    if isinstance(word, ExcerptWord) and word.excerpt is not None:
+        return word.excerpt
     raw = word.raw or word.text
     quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
     if quoted and word.text == raw[1:-1]:
@@ -598,7 +605,7 @@ class _Walker:
             if string is not None:
                 yield string
         elif program == "su":
-            string = _option_value(args, ("-c", "--command"))
+            string = _su_command(args)
             if string is not None:
                 yield string
         elif program == "eval" and args:
@@ -607,12 +614,22 @@ class _Walker:
             remote = _ssh_remote(args)
             if remote:
                 yield remote[0] if len(remote) == 1 else remote
+        elif program == "ansible":
+            string = _ansible_command(args)
+            if string is not None:
+                yield string
         elif program in _RUNNERS:
-            for index in range(1, len(words)):
-                name = _program(words[index].text)
-                if name in ENGINES or (name in SHELLS and _dash_c(words[index + 1 :])):
-                    yield words[index:]
-                    break
+            inner = _runner_command(words, ENGINES | SHELLS)
+            if inner:
+                yield inner
+        elif program not in _PRINTERS and (
+            program not in ENGINES or (args[:1] and args[0].text == "exec")
+        ):
+            # `docker exec c sh -c '...'`, `nsenter -t 1 -m bash -c '...'`:
+            # whatever the program, a shell it starts with `-c` runs a script.
+            inner = _runner_command(words, SHELLS)
+            if inner:
+                yield inner
 
     def nested(self, inner: Word | list[Word]) -> None:
         if isinstance(inner, list):
@@ -675,7 +692,7 @@ def unwrap(words: list[Word], env: list[Word]) -> tuple[list[Word], list[Word]]:
         if program in _WRAPPERS:
             rest = _skip_options(rest, _WRAPPERS[program])
             if program in ("sudo", "doas"):
-                while rest and _is_assignment(rest[0].text):
+                while rest and is_assignment(rest[0].text):
                     env.append(rest[0])
                     rest = rest[1:]
         elif program == "env":
@@ -704,7 +721,7 @@ def _env_arguments(rest: list[Word], env: list[Word]) -> list[Word]:
             rest = rest[2:]
         elif text.startswith("-"):
             rest = rest[1:]
-        elif _is_assignment(text):
+        elif is_assignment(text):
             env.append(rest[0])
             rest = rest[1:]
         else:
@@ -734,6 +751,37 @@ def _dash_c(args: list[Word]) -> Word | None:
     return None
 
 
+def _su_command(args: list[Word]) -> Word | None:
+    """The command string of `su -c STRING` (also `-lc`, `--command=`)."""
+    for index, word in enumerate(args[:-1]):
+        if re.fullmatch(r"-[a-z]*c", word.text):
+            return args[index + 1]
+    return _option_value(args, ("--command",))
+
+
+def _ansible_command(args: list[Word]) -> Word | None:
+    """The command line of `ansible HOSTS -a '...'`: run by the default
+    `command` module, or by `-m shell`/`-m raw`; other modules read
+    `key=value` arguments, not a command."""
+    module = _option_value(args, ("-m", "--module-name"))
+    name = module.text.rsplit(".", 1)[-1] if module is not None else "command"
+    if name not in _ANSIBLE_COMMAND_MODULES:
+        return None
+    return _option_value(args, ("-a", "--args"))
+
+
+def _runner_command(words: list[Word], programs: frozenset[str]) -> list[Word]:
+    """The argv from the first word naming one of `programs` on; a shell
+    counts only with its `-c` string."""
+    for index in range(1, len(words)):
+        name = _program(words[index].text)
+        if name in SHELLS and _dash_c(words[index + 1 :]) is None:
+            continue
+        if name in programs:
+            return words[index:]
+    return []
+
+
 def _option_value(args: list[Word], names: tuple[str, ...]) -> Word | None:
     for index, word in enumerate(args):
         for name in names:
@@ -757,15 +805,6 @@ def _echoed(words: list[Word]) -> list[Word]:
     while index < len(words) and re.fullmatch(r"-[neE]+", words[index].text):
         index += 1
     return words[index:]
-
-
-def _is_assignment(text: str) -> bool:
-    name, equals, _ = text.partition("=")
-    return bool(equals) and bool(_NAME.match(name))
-
-
-def _program(text: str) -> str:
-    return text.rsplit("/", 1)[-1]
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""What a workload is, by its image and what it runs: a socket proxy (the
+pattern sockelint recommends) or a docker-in-docker engine.
+
+A recognised proxy holding the socket is not an SL101 finding; the SL4xx
+rules judge what it lets through instead. A docker-in-docker is judged by
+the SL2xx rules as an engine, and the host rules treat its privilege as
+expected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sockelint import argv
+from sockelint.model import Command, Workload
+
+# Repository names, matched without registry host and tag.
+_PROXY_IMAGES = (
+    "tecnativa/docker-socket-proxy",
+    "linuxserver/socket-proxy",
+    "wollomatic/socket-proxy",
+    "fluencelabs/docker-socket-proxy",
+    "11notes/socket-proxy",
+    "yusing/socket-proxy",
+    "mjmccans/docker-socket-proxy",
+)
+_REGISTRY = re.compile(r"^(?:[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?|localhost(?::\d+)?)/")
+# Programs that start an engine inside a container.
+DOCKERD_PROGRAMS = frozenset(
+    {"dockerd", "dockerd-entrypoint.sh", "dockerd-rootless.sh"}
+)
+
+
+def repository(image: str) -> str:
+    """`ghcr.io/tecnativa/docker-socket-proxy:0.3@sha256:…` → the repo name."""
+    image = image.strip().strip("'\"").lower()
+    image = image.split("@", 1)[0]
+    image = _REGISTRY.sub("", image)
+    if ":" in image.rsplit("/", 1)[-1]:
+        image = image.rsplit(":", 1)[0]
+    return image.removeprefix("library/")
+
+
+def is_socket_proxy(workload: Workload) -> bool:
+    if workload.image is None:
+        return False
+    return repository(workload.image.text) in _PROXY_IMAGES
+
+
+def is_dind(workload: Workload) -> bool:
+    """Docker-in-docker: a `*dind*` image, or a container that runs dockerd."""
+    if workload.image is not None:
+        image = workload.image.text.lower()
+        name = repository(image)
+        tag = image.rsplit(":", 1)[-1] if ":" in image.rsplit("/", 1)[-1] else ""
+        if "dind" in name or (name == "docker" and "dind" in tag):
+            return True
+    return any(runs_dockerd(c) for c in workload.commands)
+
+
+def runs_dockerd(command: Command) -> bool:
+    return bool(command.argv) and argv.program(command.argv[0]) in DOCKERD_PROGRAMS
