@@ -70,14 +70,22 @@ class _TooDeep(ValueError):
         self.line = line
 
 
-def documents(text: str, path: str) -> tuple[list[Node], list[Problem]]:
-    """Every document of a stream; a broken document does not hide the others."""
+def documents(
+    text: str, path: str, *, duplicates: bool = True
+) -> tuple[list[Node], list[Problem]]:
+    """Every document of a stream; a broken document does not hide the others.
+
+    Duplicate keys are problems of a YAML file, but not of a Helm template,
+    where two `if` blocks may each write the key that only one of them will
+    render: `duplicates=False` leaves them out (both copies are still read).
+    """
     if len(text) > MAX_CHARS:
         reason = f"too large to parse: more than {MAX_CHARS} characters of YAML"
         return [], [Problem(Span.point(path, 1), reason)]
     try:
         _check_flow_depth(text)
-        return _compose(text, path)
+        nodes, repeated = _compose(text, path)
+        return nodes, repeated if duplicates else []
     except (YAMLError, RecursionError, ValueError) as error:
         first_error = _problem(error, path, 0)
 
@@ -92,9 +100,9 @@ def documents(text: str, path: str) -> tuple[list[Node], list[Problem]]:
         chunk = "\n" * offset + text[start:end]
         try:
             _check_flow_depth(chunk)
-            found, duplicates = _compose(chunk, path)
+            found, repeated = _compose(chunk, path)
             nodes += found
-            problems += duplicates
+            problems += repeated if duplicates else []
         except (YAMLError, RecursionError, ValueError) as error:
             problems.append(_problem(error, path, 0))
     return nodes, problems or [first_error]

@@ -53,3 +53,28 @@ def test_use_case(image: str, commands: tuple, expected: str) -> None:
 
 def test_no_workload_gets_the_general_advice() -> None:
     assert advise(None) == use_case(workload("alpine")).advice
+
+
+def test_a_shared_mount_gets_advice_for_each_kind_of_workload() -> None:
+    from sockelint import engine
+    from sockelint.document import Document
+    from sockelint.rules import lookup
+
+    text = (
+        "x-sock: &sock\n"
+        "  volumes:\n"
+        "    - /var/run/docker.sock:/var/run/docker.sock\n"
+        "services:\n"
+        "  portainer:\n"
+        "    image: portainer/portainer-ce\n"
+        "    <<: *sock\n"
+        "  watchtower:\n"
+        "    image: containrrr/watchtower\n"
+        "    <<: *sock\n"
+    )
+    document = Document("docker-compose.yml", text, "compose")
+
+    [finding] = engine.check(document, [lookup("SL101")])
+
+    assert finding.advice.startswith("For `portainer`: put a socket proxy")
+    assert "For `watchtower`: leave restarts and updates" in finding.advice

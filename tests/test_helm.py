@@ -168,3 +168,29 @@ def test_broken_yaml_that_is_no_manifest_is_not_ours() -> None:
 )
 def test_odd_templates_do_not_crash(text: str) -> None:
     assert isinstance(facts_of(text), Facts)
+
+
+def test_a_key_written_in_two_if_blocks_is_no_duplicate() -> None:
+    """Only one of the two blocks renders, so a key both write is fine in a
+    template, though it would be a duplicate key in plain YAML."""
+    facts = facts_of(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          annotations:
+            {{- if .Values.a }}
+            checksum/config: {{ .Values.a }}
+            {{- end }}
+            {{- if .Values.b }}
+            checksum/config: {{ .Values.b }}
+            {{- end }}
+        spec:
+          containers:
+            - name: web
+              image: nginx
+        """
+    )
+
+    assert facts.problems == []

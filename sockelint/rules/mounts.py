@@ -74,6 +74,23 @@ def _subject(exposure: _Exposure) -> str:
     return f"{sockets.normalise(exposure.mount.host_path or '')}|{','.join(names)}"
 
 
+def _advice(exposure: _Exposure) -> str:
+    """Advice that fits every workload holding the mount: one text when they
+    do the same kind of thing, else one per workload (a dashboard and an
+    updater sharing a socket through an anchor need different answers)."""
+    if not exposure.workloads:
+        return advice.advise(None)
+    by_case: dict[str, list[str]] = {}
+    for workload in exposure.workloads:
+        by_case.setdefault(advice.advise(workload), []).append(workload.name)
+    if len(by_case) == 1:
+        return next(iter(by_case))
+    return " ".join(
+        f"For {', '.join(f'`{n}`' for n in names)}: {_lower(text)}"
+        for text, names in by_case.items()
+    )
+
+
 def _first(exposure: _Exposure) -> Workload | None:
     return exposure.workloads[0] if exposure.workloads else None
 
@@ -90,7 +107,7 @@ def check_socket_mount(facts: Facts) -> Iterator[Finding]:
             f"The {engine} socket `{path}` is mounted into {_names(exposure)}: "
             "whoever reaches it can start a privileged container with the host's "
             "`/` mounted, which is root on the host.",
-            advice.advise(_first(exposure)),
+            _advice(exposure),
             _subject(exposure),
             image_of(_first(exposure)),
         )
@@ -134,8 +151,7 @@ def check_runtime_dir_mount(facts: Facts) -> Iterator[Finding]:
             "engine socket: the workload can drive the engine, which is root on "
             "the host.",
             "Mount only the specific file the workload needs from this "
-            "directory; if it needs the engine, "
-            + _lower(advice.advise(_first(exposure))),
+            "directory; if it needs the engine, " + _lower(_advice(exposure)),
             _subject(exposure),
             image_of(_first(exposure)),
         )

@@ -11,7 +11,7 @@ through `dockercli`, so they are read exactly as `docker run` reads them.
 
 from __future__ import annotations
 
-from sockelint import dockercli, yamlnodes
+from sockelint import dockercli, endpoints, yamlnodes
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
 
@@ -23,7 +23,6 @@ from sockelint.model import ClientEndpoint, Command, EnvVar, Facts, Word, Worklo
 from sockelint.span import Span
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
-_FALSE = frozenset({"", "0", "false", "no", "off"})
 # Lists of commands nest (GitLab `!reference`, anchors of lists).
 _MAX_NESTING = 8
 
@@ -181,13 +180,8 @@ def variables_of(env: list[EnvVar]) -> dict[str, str]:
 def clients_of(env: list[EnvVar], origin: str) -> list[ClientEndpoint]:
     """`DOCKER_HOST` in an environment that is no container's (a step on
     the runner itself): the same client endpoint a workload's would be."""
-    host = next((v for v in reversed(env) if v.name == "DOCKER_HOST"), None)
-    if host is None or not host.value:
-        return []
-    verify = next((v for v in reversed(env) if v.name == "DOCKER_TLS_VERIFY"), None)
-    verified = verify is not None and (verify.value or "").lower() not in _FALSE
-    span = host.value_span or host.span
-    return [ClientEndpoint(Word(host.value, span, host.value), verified, origin)]
+    endpoint = endpoints.client_from_env(env, origin)
+    return [] if endpoint is None else [endpoint]
 
 
 # --------------------------------------------------------------------------

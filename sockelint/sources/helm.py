@@ -52,7 +52,7 @@ def parse(document: Document) -> Facts:
     variants = masked(text)
 
     for index, variant in enumerate(variants):
-        nodes, problems = yamlnodes.documents(variant, document.path)
+        nodes, problems = yamlnodes.documents(variant, document.path, duplicates=False)
         # A file that is no manifest at all (a `templates/` folder of some
         # other tool) is not ours to call invalid.
         if index == 0 and _MANIFEST.search(text):

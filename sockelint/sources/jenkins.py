@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sockelint import endpoints
 from sockelint.document import Document
 from sockelint.model import ClientEndpoint, Facts, Problem, Word, Workload
 from sockelint.sources import ci_common
@@ -31,7 +32,6 @@ _ESCAPES.update({"\\": "\\", "'": "'", '"': '"', "$": "$"})
 _SCRIPT_STEPS = frozenset({"sh"})
 _AGENTS = frozenset({"docker", "dockerfile"})
 _RUN_METHODS = frozenset({"inside", "withRun", "run"})
-_FALSE = frozenset({"", "0", "false", "no", "off"})
 # How far back from `.inside(` the `image('...')` it belongs to is looked for.
 _CHAIN_REACH = 12
 
@@ -347,8 +347,8 @@ def _verifies(tokens: list[_Token]) -> bool:
     """`DOCKER_TLS_VERIFY` set to something other than off anywhere."""
     for index, token in enumerate(tokens):
         if token.kind == "string" and token.text.startswith("DOCKER_TLS_VERIFY="):
-            return token.text.partition("=")[2].lower() not in _FALSE
+            return endpoints.tls_verify_on(token.text.partition("=")[2])
         if token.text == "DOCKER_TLS_VERIFY" and _following(tokens, index, "="):
             value = tokens[index + 2] if index + 2 < len(tokens) else None
-            return value is not None and value.text.lower() not in _FALSE
+            return value is not None and endpoints.tls_verify_on(value.text)
     return False

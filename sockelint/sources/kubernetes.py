@@ -51,11 +51,14 @@ _MAX_LIST_DEPTH = 20
 
 def parse(document: Document) -> Facts:
     facts = Facts(document.path, document.kind)
-    nodes, problems = yamlnodes.documents(document.text, document.path)
+    templated = "{{" in document.text
+    nodes, problems = yamlnodes.documents(
+        document.text, document.path, duplicates=not templated
+    )
 
     # A chart template kept outside `templates/` reads as Kubernetes but is
     # not YAML until rendered: read it the tolerant way instead.
-    if problems and "{{" in document.text:
+    if problems and templated:
         from sockelint.sources import helm
 
         return helm.parse(document)
