@@ -12,6 +12,7 @@ the working directory; `sockelint -- rules` always means the path.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -297,7 +298,9 @@ def _write_report(outcome: report.Report, chosen_format: str, quiet: bool) -> No
     sys.stdout.flush()
 
 
-class _Discard:
+class _Discard(io.StringIO):
+    """A text stream that keeps nothing: what `--quiet` sends to stderr."""
+
     def write(self, text: str) -> int:
         return len(text)
 

@@ -164,7 +164,8 @@ def load(path: Path) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{_shown(path)}: not valid TOML: {error}") from None
 
-    table = document
+    # Anything until checked: `tool.sockelint` may hold any TOML value.
+    table: object = document
     if path.name == PYPROJECT:
         tool = document.get("tool", {})
         table = tool.get("sockelint", {}) if isinstance(tool, dict) else None

@@ -233,8 +233,8 @@ class _Scanner:
             raise self.error(f"unexpected character `{self.text[start]}`")
         self.at = match.end()
         number = match.group()
-        value = float(number) if any(c in number for c in ".eE") else int(number)
-        return Node("number", value, self.span(start, self.at))
+        parsed = float(number) if any(c in number for c in ".eE") else int(number)
+        return Node("number", parsed, self.span(start, self.at))
 
     def peek(self) -> str:
         return self.text[self.at] if self.at < len(self.text) else ""

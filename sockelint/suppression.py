@@ -100,7 +100,8 @@ def partition(
     active = directives(lines)
     if not active:
         return findings, []
-    kept, silenced = [], []
+    kept: list[Finding] = []
+    silenced: list[Finding] = []
     for finding in findings:
         (silenced if _silenced(finding, active) else kept).append(finding)
     return kept, silenced

@@ -84,8 +84,8 @@ def documents(
         return [], [Problem(Span.point(path, 1), reason)]
     try:
         _check_flow_depth(text)
-        nodes, repeated = _compose(text, path)
-        return nodes, repeated if duplicates else []
+        stream, repeated = _compose(text, path)
+        return stream, repeated if duplicates else []
     except (YAMLError, RecursionError, ValueError) as error:
         first_error = _problem(error, path, 0)
 
@@ -193,7 +193,7 @@ def _duplicates(mapping: MappingNode, path: str) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
     for key, _ in mapping.value:
-        if not isinstance(key, ScalarNode) or key.tag.endswith(":merge"):
+        if not isinstance(key, ScalarNode) or _tagged(key, ":merge"):
             continue
         name = str(key.value)
         line = key.start_mark.line + 1
@@ -234,7 +234,7 @@ def span(node: Node, path: str) -> Span:
 def _line_length(mark: object) -> int:
     buffer = getattr(mark, "buffer", None)
     index = getattr(mark, "index", None)
-    if not buffer or index is None:
+    if not isinstance(buffer, str) or not buffer or not isinstance(index, int):
         return 0
     previous_end = index - 1
     previous_start = buffer.rfind("\n", 0, max(previous_end, 0)) + 1
@@ -263,7 +263,7 @@ def _pairs(
     merged: list[tuple[ScalarNode, Node]] = []
     own: list[tuple[ScalarNode, Node]] = []
     for key, value in node.value:
-        if isinstance(key, ScalarNode) and key.tag.endswith(":merge"):
+        if isinstance(key, ScalarNode) and _tagged(key, ":merge"):
             sources = value.value if isinstance(value, SequenceNode) else [value]
             for source in sources:
                 # Earlier mappings of a merge list win over later ones.
@@ -316,7 +316,14 @@ def is_null(node: Node | None) -> bool:
     """True for a missing value, `~`, `null` or an empty value (`key:`)."""
     if node is None:
         return True
-    return isinstance(node, ScalarNode) and node.tag.endswith(":null")
+    return isinstance(node, ScalarNode) and _tagged(node, ":null")
+
+
+def _tagged(node: Node, suffix: str) -> bool:
+    """Whether the resolved tag ends in `suffix`; ruamel types `tag` as
+    optional, and a node without one has no tag to match."""
+    tag = node.tag
+    return tag is not None and tag.endswith(suffix)
 
 
 def extent(node: Node, path: str) -> Span:

@@ -439,8 +439,8 @@ def _labels(project: _Project, node: Node) -> dict[str, str]:
             labels[str(key.value)] = project.expand(yamlnodes.scalar(value) or "")
         return labels
     for item in _scalars(node):
-        name, _, value = str(item.value).partition("=")
-        labels[name.strip()] = project.expand(value)
+        name, _, written = str(item.value).partition("=")
+        labels[name.strip()] = project.expand(written)
     return labels
 
 

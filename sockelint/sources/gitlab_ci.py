@@ -129,8 +129,8 @@ def _job(
         return own[-1] if own else defaults.get(field)
 
     env = list(global_env)
-    for variables in settings.get("variables", []):
-        env += ci_common.environment(yaml, variables)
+    for declared in settings.get("variables", []):
+        env += ci_common.environment(yaml, declared)
 
     declaration = yamlnodes.span(key, yaml.path)
     job = Workload(name, declaration, "GitLab CI job container", env=list(env))

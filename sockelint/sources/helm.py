@@ -71,7 +71,7 @@ def _written(lines: list[str]) -> kubernetes.TextOf:
         start, end = node.start_mark, node.end_mark
         if start.line != end.line or start.line >= len(lines):
             return str(node.value)
-        written = lines[start.line][start.column : end.column]
+        written: str = lines[start.line][start.column : end.column]
         if "{{" not in written and "{%" not in written:
             return str(node.value)
         quoted = node.style in ("'", '"') and len(written) >= 2

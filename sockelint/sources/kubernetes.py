@@ -230,7 +230,9 @@ def _env(container: Node, path: str) -> list[EnvVar]:
             continue
         value_node = yamlnodes.get(entry, "value")
         value = yamlnodes.scalar(value_node)
-        value_span = yamlnodes.span(value_node, path) if value is not None else None
+        value_span = None
+        if value is not None and value_node is not None:
+            value_span = yamlnodes.span(value_node, path)
         whole = yamlnodes.span(name_node, path)
         env.append(EnvVar(name, value, whole.cover(value_span or whole), value_span))
     return env
