@@ -88,7 +88,7 @@ def read_default_docker(
             continue
         # The value is one shell word; its own words are the flags.
         value = assigned[0]
-        flags = shell_words(shell.word_excerpt(value))
+        flags = shell.words_of(shell.word_excerpt(value))
         daemons.append(dockerd.daemon_from_flags(flags, value.span, origin))
     return daemons, []
 
@@ -116,30 +116,7 @@ def _words_after(sub: Excerpt, start: int) -> list[Word]:
     shifted = Excerpt(sub.path, list(sub.lines))
     shifted.lines[0] = ExcerptLine(first.text[start:], first.line, first.column + start)
     lines[0] = lines[0][start:]
-    return shell_words(shifted)
-
-
-def shell_words(excerpt: Excerpt) -> list[Word]:
-    """The words of shell text in the order written, assignments included
-    (`ExecStart=… -H x` in a sed replacement reads as one), read by the
-    shell source so quotes, escapes and continuations are the shell's.
-    Commands nested in a word (`sh -c '…'`) are the word, not more words."""
-    commands, _ = shell.parse_excerpt(excerpt)
-    words = [w for command in commands for w in (*command.env, *command.words)]
-    spans = [w.span for w in words]
-    words = [w for w in words if not any(_nested(w.span, s) for s in spans)]
-    return sorted(words, key=lambda w: (w.span.line, w.span.column))
-
-
-def _nested(inner: Span, outer: Span) -> bool:
-    if inner == outer:
-        return False
-    starts_after = (inner.line, inner.column) >= (outer.line, outer.column)
-    ends_before = (inner.end_line, inner.end_column) <= (
-        outer.end_line,
-        outer.end_column,
-    )
-    return starts_after and ends_before
+    return shell.words_of(shifted)
 
 
 def _strip_exec_prefix(words: list[Word]) -> list[Word]:
@@ -239,7 +216,7 @@ def _sed_rewrite(command: Command) -> list[DaemonConfig]:
         text, excerpt = replacement
         if "ExecStart" not in text and "dockerd" not in text and "-H" not in text:
             continue
-        words = shell_words(excerpt)
+        words = shell.words_of(excerpt)
         origin = "systemd unit rewritten by sed"
         daemons.append(dockerd.daemon_from_flags(words, script.span, origin))
     return daemons

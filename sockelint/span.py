@@ -23,6 +23,17 @@ class Span:
     def point(cls, path: str, line: int, column: int = 1) -> Span:
         return cls(path, line, column, line, column + 1)
 
+    def contains(self, other: Span) -> bool:
+        """Whether `other` lies within this span (and is not the same)."""
+        if other == self:
+            return False
+        starts_after = (other.line, other.column) >= (self.line, self.column)
+        ends_before = (other.end_line, other.end_column) <= (
+            self.end_line,
+            self.end_column,
+        )
+        return starts_after and ends_before
+
     def cover(self, other: Span) -> Span:
         """The smallest span holding both."""
         start = min((self.line, self.column), (other.line, other.column))

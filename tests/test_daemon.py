@@ -11,12 +11,12 @@ from sockelint.finding import Finding
 from sockelint.model import Command, DaemonConfig, EnvVar, Facts, Word, Workload
 from sockelint.rules import RULES
 from sockelint.rules import daemon as daemon_rules
-from sockelint.sources import daemon
+from sockelint.sources import daemon, shell
 from sockelint.span import Span
 
 
 def _words(line: str) -> list[Word]:
-    return daemonconfig.shell_words(Excerpt.whole("x.sh", line))
+    return shell.words_of(Excerpt.whole("x.sh", line))
 
 
 def _daemon(line: str) -> DaemonConfig:

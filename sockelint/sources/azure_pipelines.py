@@ -15,7 +15,7 @@ from __future__ import annotations
 from sockelint import yamlnodes
 from sockelint.document import Document
 from sockelint.model import Facts, Word, Workload
-from sockelint.sources import ci_common
+from sockelint.sources import ci_common, shell
 from sockelint.sources.ci_common import Yaml
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -59,7 +59,7 @@ def _container(yaml: Yaml, node: Node, origin: str) -> Workload | None:
     flags += ci_common.flag_pairs("-p", _words(yaml, node, "ports"))
     options = yamlnodes.get(node, "options")
     if isinstance(options, ScalarNode) and str(options.value).strip():
-        flags += ci_common.flag_words(yaml.excerpt(options))
+        flags += shell.words_of(yaml.excerpt(options))
     ci_common.apply_flags(workload, flags)
     return workload
 

@@ -188,32 +188,6 @@ def clients_of(env: list[EnvVar], origin: str) -> list[ClientEndpoint]:
 # Docker flags
 
 
-def flag_words(excerpt: Excerpt) -> list[Word]:
-    """The words of a string of `docker create` flags, through the shell
-    tokenizer (quotes, `${{ }}` masked), in the order written."""
-    from sockelint.sources import shell
-
-    commands, _ = shell.parse_excerpt(excerpt)
-    words: list[Word] = []
-    for command in commands:
-        words += command.env + command.words
-    # Commands found inside a quoted word (`sh -c '...'`) are not flags.
-    spans = [w.span for w in words]
-    words = [w for w in words if not any(_inside(w.span, s) for s in spans)]
-    return sorted(words, key=lambda w: (w.span.line, w.span.column))
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    if inner == outer:
-        return False
-    starts_after = (inner.line, inner.column) >= (outer.line, outer.column)
-    ends_before = (inner.end_line, inner.end_column) <= (
-        outer.end_line,
-        outer.end_column,
-    )
-    return starts_after and ends_before
-
-
 def apply_flags(workload: Workload, words: list[Word]) -> None:
     """Read `words` as the flags of `docker run` and give the workload
     what they say: mounts, privileged, env, ports, groups, networks."""

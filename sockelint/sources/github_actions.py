@@ -13,7 +13,7 @@ from __future__ import annotations
 from sockelint import yamlnodes
 from sockelint.document import Document
 from sockelint.model import EnvVar, Facts, Word, Workload
-from sockelint.sources import ci_common
+from sockelint.sources import ci_common, shell
 from sockelint.sources.ci_common import Yaml
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode
 
@@ -75,7 +75,7 @@ def _container(
     flags += ci_common.flag_pairs("-p", _scalar_words(yaml, node, "ports"))
     options = yamlnodes.get(node, "options")
     if isinstance(options, ScalarNode) and str(options.value).strip():
-        flags += ci_common.flag_words(yaml.excerpt(options))
+        flags += shell.words_of(yaml.excerpt(options))
     ci_common.apply_flags(workload, flags)
     return workload
 
@@ -131,12 +131,10 @@ def _docker_step(yaml: Yaml, step: Node, env: list[EnvVar], facts: Facts) -> Non
     args = yamlnodes.get(with_node, "args")
     words = []
     if isinstance(args, ScalarNode) and str(args.value).strip():
-        words = ci_common.flag_words(yaml.excerpt(args))
+        words = shell.words_of(yaml.excerpt(args))
     if isinstance(entrypoint, ScalarNode) and str(entrypoint.value).strip():
         words = [yaml.word(entrypoint), *words]
     if words:
-        from sockelint.sources import shell
-
         commands = shell.commands_from_argv(words, runs_in=name)
         ci_common.add_commands(facts, commands, workload)
     facts.workloads.append(workload)

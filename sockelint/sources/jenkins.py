@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sockelint import endpoints
 from sockelint.document import Document
 from sockelint.model import ClientEndpoint, Facts, Problem, Word, Workload
-from sockelint.sources import ci_common
+from sockelint.sources import ci_common, shell
 from sockelint.sources.ci_common import Place, Positions
 from sockelint.span import Span
 
@@ -307,7 +307,7 @@ def _workload(
         image=image_word,
         extent=span,
     )
-    ci_common.apply_flags(workload, ci_common.flag_words(_excerpt(flags, positions)))
+    ci_common.apply_flags(workload, shell.words_of(_excerpt(flags, positions)))
     facts.workloads.append(workload)
 
 

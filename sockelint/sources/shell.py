@@ -829,3 +829,15 @@ def _descendants(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
+
+
+def words_of(excerpt: Excerpt) -> list[Word]:
+    """The words of shell text in the order written, assignments included
+    (`ExecStart=… -H x` in a sed replacement reads as one), read by the
+    shell source so quotes, escapes and continuations are the shell's.
+    Commands nested in a word (`sh -c '…'`) are the word, not more words."""
+    commands, _ = parse_excerpt(excerpt)
+    words = [w for command in commands for w in (*command.env, *command.words)]
+    spans = [w.span for w in words]
+    words = [w for w in words if not any(s.contains(w.span) for s in spans)]
+    return sorted(words, key=lambda w: (w.span.line, w.span.column))
