@@ -177,6 +177,8 @@ def interpret(command: Command, facts: Facts, depth: int = 0) -> None:
         )
     elif program in CLIENTS:
         _client(command, facts, program, depth)
+    elif program == "gitlab-runner":
+        _runner_register(command, facts)
     elif program in _DECLARATIONS or argv.is_assignment(words[0].text):
         _assignment_clients(command, facts)
 
@@ -206,6 +208,40 @@ def _client(command: Command, facts: Facts, program: str, depth: int) -> None:
         _workload(command, facts, index + 1, f"{program} {' '.join(subcommand)}", depth)
     elif subcommand == ["network", "create"]:
         _network(command, facts, index + 2)
+
+
+def _runner_register(command: Command, facts: Facts) -> None:
+    """`gitlab-runner register --docker-volumes ... --docker-privileged`
+    writes `[runners.docker]` of the runner's config.toml: every job
+    container then gets those mounts, as if they were written there."""
+    words = command.words
+    if "register" not in (word.text for word in words[1:4]):
+        return
+
+    workload = Workload(
+        name="gitlab-runner register",
+        span=words[0].span,
+        origin="GitLab Runner job containers",
+        extent=command.span,
+    )
+    for index, word in enumerate(words):
+        name, equals, setting = word.text.partition("=")
+        if name == "--docker-privileged":
+            if truth.flag_on(setting if equals else None):
+                workload.privileged = word.span
+            continue
+        if name not in ("--docker-volumes", "--docker-image", "--description"):
+            continue
+        value = _option_value(words, index, name, equals)
+        if value is None:
+            continue
+        if name == "--docker-volumes":
+            _apply(workload, "-v", value, word)
+        elif name == "--docker-image":
+            workload.image = _as_word(value)
+        else:
+            workload.name = value.text
+    facts.workloads.append(workload)
 
 
 def _globals(words: list[Word]) -> tuple[int, list[Word], bool]:

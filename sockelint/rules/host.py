@@ -51,6 +51,8 @@ def check_socket_permissions(facts: Facts) -> Iterator[Finding]:
             yield from _ownership(command, name, regrouped)
         elif name == "chmod":
             yield from _chmod(command, regrouped)
+        elif name == "setfacl":
+            yield from _setfacl(command)
 
 
 def _ownership(
@@ -98,6 +100,57 @@ def _chmod(command: Command, regrouped: set[str]) -> Iterator[Finding]:
             "the host.",
             path.text,
         )
+
+
+def _setfacl(command: Command) -> Iterator[Finding]:
+    """`setfacl -m u:jenkins:rw SOCKET` hands the socket to a user as surely
+    as `chown` does; `g:NAME:rw` and `o::rw` open it to a group or to all."""
+    words = command.words[1:]
+    grants: list[str] = []
+    paths: list[Word] = []
+    index = 0
+    while index < len(words):
+        name, equals, setting = words[index].text.partition("=")
+        if name in ("-m", "--modify", "--set"):
+            if equals:
+                grants.append(setting)
+            elif index + 1 < len(words):
+                grants.append(words[index + 1].text)
+                index += 1
+        elif not name.startswith("-"):
+            paths.append(words[index])
+        index += 1
+
+    granted = [who for spec in grants for who in _acl_writers(spec)]
+    if not granted:
+        return
+    for path in paths:
+        if _is_socket(path.text):
+            yield _permission_finding(
+                command.span,
+                f"`{' '.join(command.argv)}` lets {', '.join(granted)} write "
+                f"to the engine socket `{path.text}`: whoever can write to it "
+                "controls the engine, which is root on the host.",
+                path.text,
+            )
+
+
+def _acl_writers(spec: str) -> list[str]:
+    """Who an ACL spec (`u:jenkins:rw,g:ci:rwx,o::rw`) gives write to, other
+    than root; default entries (`d:`) only touch files created later."""
+    writers: list[str] = []
+    for entry in spec.split(","):
+        fields = entry.strip().split(":")
+        if len(fields) != 3 or "w" not in fields[2]:
+            continue
+        tag, qualifier = fields[0], fields[1]
+        if tag in ("u", "user") and qualifier not in _ROOT:
+            writers.append(f"`{qualifier}`")
+        elif tag in ("g", "group") and qualifier not in _ROOT:
+            writers.append(f"the group `{qualifier}`")
+        elif tag in ("o", "other"):
+            writers.append("every local user")
+    return writers
 
 
 def _grants_write(mode: str, who: str) -> bool:

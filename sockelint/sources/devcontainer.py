@@ -24,7 +24,7 @@ import re
 from sockelint import dockercli, jsonspans
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
-from sockelint.model import Command, Facts, Problem, Word, Workload
+from sockelint.model import Command, Facts, Mount, Problem, Word, Workload
 from sockelint.span import Span
 
 ORIGIN = "devcontainer"
@@ -105,6 +105,7 @@ def _workload(document: Document, root: jsonspans.Node, facts: Facts) -> Workloa
     for mount in workload.mounts:
         if mount.host_path is not None:  # named volumes stay volumes
             mount.kind = ORIGIN
+    workload.mounts = _once(workload.mounts, feature_args)
     if runs_engine is not None:
         workload.commands.append(Command([Word("dockerd", runs_engine)], runs_engine))
 
@@ -212,6 +213,21 @@ def _env_args(root: jsonspans.Node) -> list[Word]:
             text = f"{member.key}={value.text}"
             words += [Word("-e", span, "-e"), Word(text, span, _NOT_AS_WRITTEN)]
     return words
+
+
+def _once(mounts: list[Mount], feature_args: list[Word]) -> list[Mount]:
+    """The feature's socket bind written again in `mounts` is the same
+    bind: keep the one at the feature's key, which is what must change (the
+    feature binds the socket whatever `mounts` says)."""
+    feature_spans = {word.span for word in feature_args}
+    implied = {
+        (m.host_path, m.target) for m in mounts if m.source.span in feature_spans
+    }
+    return [
+        m
+        for m in mounts
+        if m.source.span in feature_spans or (m.host_path, m.target) not in implied
+    ]
 
 
 def _features(root: jsonspans.Node) -> tuple[list[Word], Span | None]:

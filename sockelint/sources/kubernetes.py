@@ -80,6 +80,45 @@ def read_nodes(nodes: list[Node], facts: Facts, text_of: TextOf | None = None) -
     for root in nodes:
         for name, spec in _pod_specs(root, seen, 0, reader):
             _read_pod(name, spec, reader)
+        _kind_nodes(root, reader)
+
+
+def _kind_nodes(root: Node, reader: _Reader) -> None:
+    """A kind `Cluster` config: each node is a container that `kind` starts
+    with the node's `extraMounts` bound in, like `docker run -v`. A socket
+    there reaches the node and every pod that mounts it from the node."""
+    api = yamlnodes.scalar(yamlnodes.get(root, "apiVersion")) or ""
+    kind = yamlnodes.scalar(yamlnodes.get(root, "kind"))
+    if kind != "Cluster" or not api.startswith("kind.x-k8s.io/"):
+        return
+
+    for node in yamlnodes.sequence(yamlnodes.get(root, "nodes")):
+        role = reader.text(yamlnodes.get(node, "role")) or "node"
+        workload = Workload(
+            name=f"kind {role} node",
+            span=yamlnodes.span(node, reader.path),
+            origin="kind cluster node",
+            on_container_network=False,
+        )
+        for entry in yamlnodes.sequence(yamlnodes.get(node, "extraMounts")):
+            host = yamlnodes.get(entry, "hostPath")
+            if not isinstance(host, ScalarNode):
+                continue
+            source = reader.word(host)
+            read_only = _pair(entry, "readOnly", reader.path)
+            workload.mounts.append(
+                Mount(
+                    source=source,
+                    span=source.span,
+                    host_path=_host_path(source.text),
+                    target=reader.text(yamlnodes.get(entry, "containerPath")),
+                    read_only=read_only[1]
+                    if read_only and read_only[0] in _TRUE
+                    else None,
+                )
+            )
+        if workload.mounts:
+            reader.facts.workloads.append(workload)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,51 @@
+"""Red-team cases that sockelint gets wrong and a local fix cannot mend.
+
+Each is a strict xfail: the day it passes, the test fails and the case
+moves to a fixture.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sockelint import engine, kinds
+from sockelint.document import Document
+from sockelint.rules import RULES
+
+
+def _rules(path: str, text: str) -> list[tuple[int, str]]:
+    kind = kinds.kind_of(path, text[:4096])
+    assert kind is not None, f"{path} is not a kind sockelint reads"
+    findings = engine.check(Document(path, text, kind), RULES)
+    return sorted((f.span.line, f.rule) for f in findings)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DESIGN names nginx stream relays under SL205, but there is no "
+    "nginx kind: nginx.conf is not discovered",
+)
+def test_nginx_stream_relay_is_sl205() -> None:
+    text = (
+        "stream {\n"
+        "    server {\n"
+        "        listen 2375;\n"
+        "        proxy_pass unix:/var/run/docker.sock;\n"
+        "    }\n"
+        "}\n"
+    )
+    assert _rules("nginx/nginx.conf", text) == [(4, "SL205")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Podman Quadlet units (*.container) are not a kind: their "
+    "`Volume=` socket binds are not read",
+)
+def test_quadlet_socket_volume_is_sl101() -> None:
+    text = (
+        "[Container]\n"
+        "Image=docker.io/containrrr/watchtower\n"
+        "Volume=/run/podman/podman.sock:/var/run/docker.sock\n"
+    )
+    assert _rules("quadlet/watchtower.container", text) == [(3, "SL101")]
