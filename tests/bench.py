@@ -615,11 +615,15 @@ def _outcome(done: Run) -> str:
 # -- the table ----------------------------------------------------------------
 
 
-def machine() -> list[str]:
+def machine(compiled: bool) -> list[str]:
     version = subprocess.run(sockelint("--version"), capture_output=True, text=True)
+    cache = "package compiled before timing, as pip install does"
+    if not compiled and os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        cache = "off (PYTHONDONTWRITEBYTECODE): every run compiles every module"
     return [
         f"sockelint {version.stdout.strip()}  python {platform.python_version()} "
         f"({platform.python_implementation()})",
+        f"bytecode cache {cache}",
         f"{platform.system()} {platform.release()} {platform.machine()}, "
         f"nproc {os.cpu_count()}, {_cpu_model()}",
     ]
@@ -656,6 +660,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs per case (default 10, quick 3)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="do not compile the package first: measure a run that compiles "
+        "every module (where PYTHONDONTWRITEBYTECODE is set, as on some CI)",
+    )
+    parser.add_argument(
         "--only",
         choices=["start-up", "pre-commit", "monorepo", "corpus", "hostile"],
         action="append",
@@ -669,7 +679,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         options.only or ["start-up", "pre-commit", "monorepo", "corpus", "hostile"]
     )
 
-    print("\n".join(machine()))
+    if not options.no_bytecode:
+        # An installed package has its bytecode compiled by pip; a checkout
+        # under PYTHONDONTWRITEBYTECODE would otherwise compile every module
+        # on every run and measure the compiler, not sockelint.
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(ROOT / "sockelint")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    print("\n".join(machine(compiled=not options.no_bytecode)))
     results: list[Result] = []
     breakdown: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="sockelint-bench-") as scratch:
