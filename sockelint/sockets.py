@@ -62,9 +62,11 @@ _SOCKET_DIRS = {
     f"{HOME}/.rd",
 }
 
-# `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`, `${NAME}`, `$NAME`.
+# `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`, `${NAME}`, `$NAME`;
+# `$$` is compose's escaped `$` (the shell's pid) and never starts a name.
 _VARIABLE = re.compile(
-    r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>[^}]*))?\}"
+    r"(?P<escaped>\$\$)"
+    r"|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>[^}]*))?\}"
     r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
 )
 _UID_FORMS = re.compile(r"\$\(\s*id\s+-u(?:\s+[^)]*)?\)|`id -u`")
@@ -118,6 +120,8 @@ def expand(value: str, variables: Mapping[str, str] | None = None) -> str:
     left = [MAX_GROWTH]
 
     def known(match: re.Match[str]) -> str:
+        if match.group("escaped"):
+            return match.group(0)
         name = match.group("braced") or match.group("bare")
         if name in variables:
             return variables[name]

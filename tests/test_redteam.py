@@ -49,3 +49,42 @@ def test_quadlet_socket_volume_is_sl101() -> None:
         "Volume=/run/podman/podman.sock:/var/run/docker.sock\n"
     )
     assert _rules("quadlet/watchtower.container", text) == [(3, "SL101")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Tekton step `script:` bodies are not read as shell: a dockerd "
+    "started there is not seen",
+)
+def test_tekton_step_script_dockerd_is_sl201() -> None:
+    text = (
+        "apiVersion: tekton.dev/v1\n"
+        "kind: Task\n"
+        "metadata:\n"
+        "  name: dind\n"
+        "spec:\n"
+        "  steps:\n"
+        "    - name: daemon\n"
+        "      image: docker:26-dind\n"
+        "      script: |\n"
+        "        dockerd --host=tcp://0.0.0.0:2375 &\n"
+    )
+    assert _rules("tekton/task.yaml", text) == [(10, "SL201")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Docker build plugins (woodpeckerci/plugin-docker-buildx, "
+    "plugins/docker) run dockerd inside, but roles.is_dind knows them only "
+    "by a `dind` image name: their `privileged: true` is not SL303",
+)
+def test_privileged_buildx_plugin_is_sl303() -> None:
+    text = (
+        "steps:\n"
+        "  - name: publish\n"
+        "    image: woodpeckerci/plugin-docker-buildx\n"
+        "    privileged: true\n"
+        "    settings:\n"
+        "      repo: example/app\n"
+    )
+    assert _rules(".woodpecker.yml", text) == [(4, "SL303")]

@@ -250,8 +250,13 @@ def check_socket_relay(facts: Facts) -> Iterator[Finding]:
         words = _relay_words(command)
         if not words:
             continue
-        socket = _relayed_socket(words)
-        if socket is None or not _listens_on_network(words):
+        if argv.program(words[0].text) == "ssh":
+            socket = _ssh_forwarded_socket(words)
+        elif _listens_on_network(words):
+            socket = _relayed_socket(words)
+        else:
+            socket = None
+        if socket is None:
             continue
         yield Finding(
             "SL205",
@@ -268,9 +273,33 @@ def check_socket_relay(facts: Facts) -> Iterator[Finding]:
 
 def _relay_words(command: Command) -> list[Word]:
     words = command.words
-    if words and argv.program(words[0].text) in _RELAYS:
+    if words and argv.program(words[0].text) in (*_RELAYS, "ssh"):
         return words
     return []
+
+
+# `-L`/`-R` after ssh's flags that take no value: `-nNTL 2375:/var/run/…`.
+_SSH_FORWARD = re.compile(r"-[1246AaCfGgKkMNnqsTtVvXxYy]*[LR](?P<spec>.*)")
+
+
+def _ssh_forwarded_socket(words: list[Word]) -> str | None:
+    """`ssh -L 2375:/var/run/docker.sock host` (or `-R`): a TCP port on one
+    side forwarded to the engine socket on the other. Loopback counts, as
+    for socat: every local user reaches it. A unix socket forwarded to a
+    unix socket (`-L /tmp/d.sock:/var/run/docker.sock`) is not a relay to
+    the network."""
+    for index, word in enumerate(words[1:], 1):
+        forward = _SSH_FORWARD.fullmatch(word.text)
+        if forward is None:
+            continue
+        spec = forward.group("spec")
+        if not spec and index + 1 < len(words):
+            spec = words[index + 1].text
+        parts = spec.split(":")
+        listen, target = parts[0], parts[-1]
+        if len(parts) > 1 and not listen.startswith("/") and _is_socket(target):
+            return target
+    return None
 
 
 _SOCAT_UNIX = re.compile(

@@ -100,8 +100,8 @@ def is_host_path(source: str) -> bool:
     absolute, relative (`./`, `../`), home (`~`), a Windows drive or pipe, or
     a variable (which in practice holds a path)."""
     source = source.strip()
-    if not source:
-        return False
+    if not source or source.startswith("$$"):
+        return False  # `$$` is compose's literal `$`: a (bad) volume name
     if source[0] in "./~\\$":
         return True
     return len(source) >= 2 and source[0].isalpha() and source[1] == ":"

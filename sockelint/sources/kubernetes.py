@@ -3,7 +3,10 @@
 A pod template sits in a different place for each kind of object (`spec` of
 a Pod, `spec.template.spec` of a Deployment, deeper in a CronJob); unknown
 kinds that carry `spec.template.spec` (Argo Rollouts, OpenShift
-DeploymentConfigs) are read the same way. Each container becomes a
+DeploymentConfigs) are read the same way. Argo Workflows and Tekton Tasks
+keep their containers elsewhere (`spec.templates[].container`,
+`spec.steps`) beside pod-level `spec.volumes`; they are read as one pod
+each. Each container becomes a
 `Workload`. A hostPath volume is declared once and mounted by name: every
 container that mounts it gets a `Mount` with the span of the one written
 path, so the path gives one finding naming all of them.
@@ -42,6 +45,20 @@ _ANY_KIND = (
     ("template", "spec"),
 )
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+# Workflow engines: (apiVersion group, kind) -> where the pod-level spec
+# (with `volumes`) sits.
+_WORKFLOW_SPEC: dict[tuple[str, str], tuple[str, ...]] = {
+    ("argoproj.io", "Workflow"): ("spec",),
+    ("argoproj.io", "WorkflowTemplate"): ("spec",),
+    ("argoproj.io", "ClusterWorkflowTemplate"): ("spec",),
+    ("argoproj.io", "CronWorkflow"): ("spec", "workflowSpec"),
+    ("tekton.dev", "Task"): ("spec",),
+    ("tekton.dev", "ClusterTask"): ("spec",),
+}
+# Inside an Argo template: single containers and lists of them.
+_ARGO_CONTAINER = ("container", "script")
+_ARGO_CONTAINER_LISTS = ("initContainers", "sidecars")
+_TEKTON_CONTAINER_LISTS = ("steps", "sidecars")
 # Kubernetes reads YAML through go-yaml v2, where YAML 1.1 booleans hold.
 _TRUE = {"true", "yes", "on", "y"}
 _ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -80,7 +97,36 @@ def read_nodes(nodes: list[Node], facts: Facts, text_of: TextOf | None = None) -
     for root in nodes:
         for name, spec in _pod_specs(root, seen, 0, reader):
             _read_pod(name, spec, reader)
+        _workflow(root, reader)
         _kind_nodes(root, reader)
+
+
+def _workflow(root: Node, reader: _Reader) -> None:
+    """An Argo Workflow or a Tekton Task: its containers share the
+    volumes of its spec, like the containers of a pod."""
+    api = yamlnodes.scalar(yamlnodes.get(root, "apiVersion")) or ""
+    kind = yamlnodes.scalar(yamlnodes.get(root, "kind")) or ""
+    path = _WORKFLOW_SPEC.get((api.split("/", 1)[0], kind))
+    spec = _walk(root, path) if path else None
+    if not isinstance(spec, MappingNode):
+        return
+
+    facts = reader.facts
+    containers: list[MappingNode] = []
+    if api.startswith("tekton.dev/"):
+        for key in _TEKTON_CONTAINER_LISTS:
+            containers += _list_of(spec, key, facts)
+    for template in _list_of(spec, "templates", facts):
+        for key in _ARGO_CONTAINER:
+            single = yamlnodes.get(template, key)
+            if isinstance(single, MappingNode):
+                containers.append(single)
+        for key in _ARGO_CONTAINER_LISTS:
+            containers += _list_of(template, key, facts)
+        container_set = yamlnodes.get(template, "containerSet")
+        if isinstance(container_set, MappingNode):
+            containers += _list_of(container_set, "containers", facts)
+    _read_pod(_object_name(root, kind, reader), spec, reader, containers)
 
 
 def _kind_nodes(root: Node, reader: _Reader) -> None:
@@ -173,7 +219,8 @@ def _walk(node: Node | None, path: tuple[str, ...]) -> Node | None:
 def _object_name(node: Node, kind: str, reader: _Reader) -> str:
     metadata = yamlnodes.get(node, "metadata")
     name = reader.text(yamlnodes.get(metadata, "name"))
-    return name or kind.lower() or "pod"
+    generated = reader.text(yamlnodes.get(metadata, "generateName"))
+    return name or (generated or "").rstrip("-") or kind.lower() or "pod"
 
 
 @dataclass(slots=True)
@@ -193,18 +240,26 @@ class _HostPathVolume:
     mounts: list[_VolumeMount] = field(default_factory=list)
 
 
-def _read_pod(name: str, spec: Node, reader: _Reader) -> None:
+def _read_pod(
+    name: str,
+    spec: Node,
+    reader: _Reader,
+    containers: list[MappingNode] | None = None,
+) -> None:
+    """The containers of a pod spec (or those given) with the hostPath
+    volumes of the spec they mount."""
     facts = reader.facts
     volumes = _host_path_volumes(spec, reader)
+    if containers is None:
+        containers = [c for key in _CONTAINER_LISTS for c in _list_of(spec, key, facts)]
 
     workloads: list[Workload] = []
-    for list_key in _CONTAINER_LISTS:
-        for container in _list_of(spec, list_key, facts):
-            workload = _workload(name, container, reader)
-            workloads.append(workload)
-            for volume_name, mount in _volume_mounts(container, workload, facts):
-                if volume_name in volumes:
-                    volumes[volume_name].mounts.append(mount)
+    for container in containers:
+        workload = _workload(name, container, reader)
+        workloads.append(workload)
+        for volume_name, mount in _volume_mounts(container, workload, facts):
+            if volume_name in volumes:
+                volumes[volume_name].mounts.append(mount)
 
     for volume in volumes.values():
         _attach(name, volume, workloads, facts.path)

@@ -38,8 +38,11 @@ _OPENING = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # three spaces without being indented code.
 _LIST_ITEM = re.compile(r"^(?P<marker> *(?:[-*+]|\d{1,9}[.)]) +)\S")
 _ADMONITION = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?|===) ")
-# Prompts in front of a command in a console transcript.
-_PROMPT = re.compile(r"^(?P<lead>\s*)(?P<prompt>\$ |> )")
+# Prompts in front of a command in a console transcript. `# ` is root's
+# prompt there (Pygments' ShellSessionLexer reads it so), but a comment in a
+# script fence.
+_PROMPT = re.compile(r"^(?P<lead>\s*)(?P<prompt>\$ |# |> )")
+_COMMAND_PROMPTS = frozenset({"$ ", "# "})
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<word>[A-Za-z_][A-Za-z0-9_]*)\1")
 _SERVICES = re.compile(r"^(?P<indent> *)services\s*:\s*(?:#.*)?$")
 _API_VERSION = re.compile(r"^ *apiVersion\s*:", re.MULTILINE)
@@ -152,7 +155,7 @@ def _reader(language: str) -> Reader | None:
     if language in _SHELL:
         return _shell
     if language in _CONSOLE:
-        return _console
+        return _root_console
     if language in _YAML:
         return _yaml
     if language in _DOCKERFILE:
@@ -173,13 +176,21 @@ def _shell(document: Document, fence: Fence) -> Facts:
     return _run_shell(document, Excerpt(document.path, lines))
 
 
-def _console(document: Document, fence: Fence) -> Facts:
+def _root_console(document: Document, fence: Fence) -> Facts:
+    """A fence tagged as a transcript, where `# ` is root's prompt."""
+    return _console(document, fence, _COMMAND_PROMPTS)
+
+
+def _console(
+    document: Document, fence: Fence, prompts: frozenset[str] = frozenset({"$ "})
+) -> Facts:
     """A transcript: only prompted lines and what continues them are
     commands; everything else is the commands' output."""
-    return _run_shell(document, Excerpt(document.path, list(_commands(fence))))
+    lines = list(_commands(fence, prompts))
+    return _run_shell(document, Excerpt(document.path, lines))
 
 
-def _commands(fence: Fence) -> Iterator[ExcerptLine]:
+def _commands(fence: Fence, prompts: frozenset[str]) -> Iterator[ExcerptLine]:
     continued = False  # the previous command line ends with a backslash
     heredoc: str | None = None  # the word that ends a heredoc being read
     for row, text in enumerate(fence.lines):
@@ -191,7 +202,7 @@ def _commands(fence: Fence) -> Iterator[ExcerptLine]:
             continue
 
         prompt = _PROMPT.match(text)
-        if prompt and (continued or prompt.group("prompt") == "$ "):
+        if prompt and (continued or prompt.group("prompt") in prompts):
             start = prompt.end()
             command = text[start:]
             yield ExcerptLine(command, line, start + 1)

@@ -73,6 +73,10 @@ _ANSIBLE_COMMAND_MODULES = frozenset({"command", "shell", "raw"})
 _SSH_VALUED = _words("-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B")
 _TEMPLATE = re.compile(r"\$?\{\{.*?\}\}", re.DOTALL)
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The whole of an array, as one argument: `"${args[@]}"`, `${args[*]}`.
+_ARRAY_USE = re.compile(r'^"?\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[[@*]\]\}"?$')
+# A variable used unquoted, alone: its value is split into words.
+_SPLIT_USE = re.compile(r"^\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<bare>[A-Za-z_]\w*))$")
 
 
 @lru_cache(maxsize=1)
@@ -289,6 +293,9 @@ class _Walker:
         self.original = b""
         self.rows: list[bytes] = []
         self.nodes: dict[int, tree_sitter.Node] = {}
+        # `args=(-v /var/run/docker.sock:/s)`: the element words, where they
+        # are written, spliced into a command that uses `"${args[@]}"`.
+        self.arrays: dict[str, list[Word]] = {}
         # Text piped into the command being walked (`echo ... | sudo tee f`,
         # `cat <<EOF | tee f`): what `tee` writes.
         self.stdin: Word | None = None
@@ -530,8 +537,35 @@ class _Walker:
             value_raw = self.raw(value_node) if value_node is not None else ""
             value = shell_value(value_raw, self.variables)
             self.variables[name.rstrip("+")] = value
+            if value_node is not None and value_node.type == "array":
+                self.array(name, value_node)
             word = Word(f"{name}={value}", word.span, word.raw)
         return word
+
+    def array(self, name: str, value: tree_sitter.Node) -> None:
+        elements = [
+            self.word(c) for c in value.children if c.type not in ("(", ")", "comment")
+        ]
+        if name.endswith("+"):
+            self.arrays[name[:-1]] = self.arrays.get(name[:-1], []) + elements
+        else:
+            self.arrays[name] = elements
+
+    def spliced(self, words: list[Word]) -> list[Word]:
+        """The command's words with each whole-array argument replaced by
+        the array's elements, and each unquoted `$OPTS` by the words of its
+        value (the shell splits it), those at the `$OPTS` word."""
+        result: list[Word] = []
+        for word in words:
+            use = _ARRAY_USE.match(word.raw)
+            split = _SPLIT_USE.match(word.raw)
+            if use and use.group("name") in self.arrays:
+                result += self.arrays[use.group("name")]
+            elif split and len(word.text.split()) > 1:
+                result += [Word(p, word.span, word.raw) for p in word.text.split()]
+            else:
+                result.append(word)
+        return result
 
     def command(self, node: tree_sitter.Node, writes: dict[str, Word]) -> None:
         prefix = [c for c in node.children if c.type == "variable_assignment"]
@@ -550,7 +584,7 @@ class _Walker:
         if not writes and self.stdin is not None:
             writes = self.writes_of(node, [], None)
         env = [self.word(c) for c in env_nodes]
-        words = [self.word(c) for c in _command_words(node)]
+        words = self.spliced([self.word(c) for c in _command_words(node)])
         self.emit(words, env, self.span_from(node, env_nodes, name), writes)
 
         for child in node.children:
