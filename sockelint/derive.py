@@ -9,8 +9,8 @@ they came from.
 
 from __future__ import annotations
 
-from sockelint import daemonconfig, dockercli, endpoints
-from sockelint.model import Facts
+from sockelint import argv, daemonconfig, dockercli, endpoints, roles
+from sockelint.model import Facts, Word, Workload
 
 
 def complete(facts: Facts) -> Facts:
@@ -19,8 +19,25 @@ def complete(facts: Facts) -> Facts:
     facts.daemons += daemonconfig.daemon_configs_from_commands(facts)
 
     for workload in facts.workloads:
+        _run_by_entrypoint(workload)
         origin = f"{workload.origin} environment"
         endpoint = endpoints.client_from_env(workload.env, origin, workload.name)
         if endpoint is not None:
             facts.clients.append(endpoint)
     return facts
+
+
+def _run_by_entrypoint(workload: Workload) -> None:
+    """`image: alpine/socat` with `command: tcp-listen:2375,fork ...` runs
+    `socat tcp-listen:...`: put the image's program in front of the
+    container's command, so rules see what runs. A Dockerfile stage's
+    commands are build steps, not the container's command."""
+    program = roles.entrypoint(workload)
+    if program is None or not workload.commands or workload.image is None:
+        return
+    if workload.origin == "dockerfile stage":
+        return
+    container = workload.commands[0]
+    if container.words and argv.program(container.words[0].text) == program:
+        return
+    container.words.insert(0, Word(program, workload.image.span, ""))

@@ -96,21 +96,26 @@ def _known(shown: str, path: Path, kind: str) -> Input | Skipped:
 def kind_for(shown: str, location: Path | None, head: str | None = None) -> str | None:
     """The kind of a file; `head` is read from `location` only when the name
     alone cannot decide."""
+    # The folders a file sits in decide some kinds (`.github/workflows/`,
+    # `docker.service.d/`): judge the whole path, not the shown one, which
+    # lacks them when sockelint runs inside such a folder (as editors do).
+    judged = os.path.abspath(location) if location is not None else shown
+
     # Only a path through a `templates/` folder can be a Helm template;
     # asking the disk for every other file of a walk is wasted time.
     in_chart = (
         location is not None
-        and "templates" in shown.lower().replace("\\", "/").split("/")
+        and "templates" in judged.lower().replace("\\", "/").split("/")
         and in_helm_chart(location)
     )
-    kind = kinds.kind_of(shown, "", in_chart)
+    kind = kinds.kind_of(judged, "", in_chart)
     if kind is not None:
         return kind
     if head is None:
         if location is None or location.suffix.lower() not in _CONTENT_DECIDES:
             return None
         head = reading.head(location)
-    return kinds.kind_of(shown, head, in_chart) if head else None
+    return kinds.kind_of(judged, head, in_chart) if head else None
 
 
 def in_helm_chart(location: Path) -> bool:
@@ -124,7 +129,13 @@ def in_helm_chart(location: Path) -> bool:
 
 def display(path: Path, here: Path) -> str:
     """The path as reported: relative to the working directory when it is
-    below it, with `/` on every platform."""
+    below it, with `/` on every platform. Bytes of a file name that are not
+    UTF-8 are shown escaped (`bad\\xff.yml`), so every output format can
+    write the name; the file itself is still read from `path`."""
+    return _printable(_below(path, here))
+
+
+def _below(path: Path, here: Path) -> str:
     absolute_text = os.path.abspath(path)
     # The common case, below the working directory, without pathlib's
     # parsing (this runs for every file of a walk).
@@ -137,6 +148,13 @@ def display(path: Path, here: Path) -> str:
     except ValueError:
         return Path(os.path.normpath(path)).as_posix()
     return relative.as_posix()
+
+
+def _printable(name: str) -> str:
+    if name.isascii():
+        return name
+    raw = name.encode("utf-8", "surrogateescape")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _walk(root: Path, here: Path) -> Iterator[Input | Skipped]:

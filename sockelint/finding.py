@@ -25,7 +25,7 @@ class Finding:
 
     def fingerprint(self) -> str:
         key = "\0".join((self.rule, self.span.path, self.subject or self.message))
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def image_of(workload: Workload | None) -> str:

@@ -41,6 +41,18 @@ def repository(image: str) -> str:
     return image.removeprefix("library/")
 
 
+# Images whose entrypoint is one program, so the command written for the
+# container is that program's arguments (`alpine/socat tcp-listen:2375,...`).
+_ENTRYPOINTS = {"socat": "socat"}
+
+
+def entrypoint(workload: Workload) -> str | None:
+    """The program the workload's image runs its command with, if known."""
+    if workload.image is None:
+        return None
+    return _ENTRYPOINTS.get(repository(workload.image.text).rsplit("/", 1)[-1])
+
+
 def is_socket_proxy(workload: Workload) -> bool:
     if workload.image is None:
         return False

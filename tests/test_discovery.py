@@ -314,3 +314,18 @@ def test_inputs_are_scanned_or_skipped(tmp_path: Path) -> None:
 )
 def test_kind_of_nameless_text(head: str, kind: str | None) -> None:
     assert kinds.kind_of_text(head) == kind
+
+
+def test_folders_above_the_working_directory_still_decide_the_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor runs sockelint in the file's own folder: the workflow is
+    still a workflow although `.github/workflows` is not in the shown path."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n")
+    monkeypatch.chdir(workflows)
+
+    inputs = discovery.discover(["ci.yml"])
+
+    assert [(i.path, i.kind) for i in inputs.files] == [("ci.yml", "github-actions")]

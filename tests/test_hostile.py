@@ -524,3 +524,23 @@ def test_payloads_in_scanned_files_are_never_run(here, capsys) -> None:
     assert not mark.exists()
     assert report["scanned"] == 5
     assert code in (0, 1)
+
+
+@pytest.mark.parametrize("format_name", ["json", "sarif", "gitlab", "github", "text"])
+def test_a_file_name_that_is_not_utf8_is_reported_escaped(
+    here: Path, capsys: pytest.CaptureFixture[str], format_name: str
+) -> None:
+    """Such a name crashed every JSON-based format (surrogates cannot be
+    encoded); it is shown with the odd byte escaped, and still read."""
+    mount = "      - /var/run/docker.sock:/var/run/docker.sock\n"
+    name = os.fsdecode(b"bad\xff-docker-compose.yml")
+    write(here / name, "services:\n  a:\n    image: x\n    volumes:\n" + mount)
+
+    code = cli.main(["--format", format_name, "."])
+    out, err = capsys.readouterr()
+
+    assert code == 1
+    assert "Traceback" not in err and "UnicodeEncodeError" not in out + err
+    # Shown as `bad\\xff-...`; JSON doubles the backslash and SARIF
+    # percent-encodes it, so look at what follows it.
+    assert "xff-docker-compose.yml" in out
