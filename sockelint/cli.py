@@ -333,7 +333,7 @@ def _chosen_rules(
 
 
 def _named_rules(values: list[str], option: str) -> list[Rule]:
-    named = []
+    named: list[Rule] = []
     for value in values:
         for key in filter(None, (part.strip() for part in value.split(","))):
             rule = lookup(key)
@@ -342,6 +342,10 @@ def _named_rules(values: list[str], option: str) -> list[Rule]:
                     f"unknown rule {key!r} in {option}; `sockelint rules` lists them"
                 )
             named.append(rule)
+    if values and not named:
+        # `--select "$RULES"` with RULES unset would otherwise check nothing
+        # and pass.
+        raise UsageError(f"{option} names no rule")
     return named
 
 

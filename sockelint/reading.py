@@ -91,11 +91,18 @@ def head(path: Path, size: int = HEAD) -> str:
             data = stream.read(size)
     except OSError:
         return ""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace").removeprefix("\ufeff")
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def decode(data: bytes) -> Text | Unread:
-    """Bytes as text: BOM dropped, CRLF and lone CR made LF, bad bytes replaced."""
+    """Bytes as text: BOM dropped, CRLF and lone CR made LF, bad bytes replaced.
+    UTF-16 with a byte order mark (what Windows PowerShell 5's `>` writes)
+    is text, not a binary file, though it is full of NUL bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        utf16 = data.decode("utf-16", errors="replace").removeprefix("\ufeff")
+        data = utf16.encode("utf-8")
     if b"\0" in data[:BINARY_PROBE]:
         return Unread("binary (NUL byte in the first 8 KB)")
 

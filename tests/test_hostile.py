@@ -544,3 +544,23 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped(
     # Shown as `bad\\xff-...`; JSON doubles the backslash and SARIF
     # percent-encodes it, so look at what follows it.
     assert "xff-docker-compose.yml" in out
+
+
+def test_utf16_with_a_bom_is_read_not_skipped_as_binary(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows PowerShell 5 writes UTF-16 with `>`: full of NUL bytes, and
+    still a compose file."""
+    text = (
+        "services:\n  a:\n    image: x\n    volumes:\n"
+        "      - /var/run/docker.sock:/var/run/docker.sock\n"
+    )
+    write(
+        here / "docker-compose.yml",
+        "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"),
+    )
+
+    code, report = run_json(capsys, "docker-compose.yml")
+
+    assert code == 1
+    assert found(report) == [("docker-compose.yml", 5, "SL101")]
