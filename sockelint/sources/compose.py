@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sockelint import sockets, yamlnodes
+from sockelint import sockets, truth, yamlnodes
 from sockelint.document import Document
 from sockelint.model import (
     Command,
@@ -30,7 +30,6 @@ from sockelint.sources import compose_syntax as syntax
 from sockelint.span import Span
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
-_TRUE = {"true", "yes", "on"}
 # Keys whose last value counts; every other key adds to what came before,
 # so a key written twice (or inherited through `extends`) is read twice.
 _LAST_WINS = {"image", "privileged", "network_mode", "command", "entrypoint"}
@@ -142,7 +141,7 @@ def _networks(project: _Project, root: Node) -> list[Network]:
 
 def _is_true(project: _Project, node: Node | None) -> bool:
     text = yamlnodes.scalar(node)
-    return text is not None and project.expand(text).strip().lower() in _TRUE
+    return text is not None and truth.yaml_true(project.expand(text))
 
 
 # Services.

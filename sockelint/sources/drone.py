@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sockelint import yamlnodes
+from sockelint import truth, yamlnodes
 from sockelint.document import Document
 from sockelint.model import Facts, Mount, Word, Workload
 from sockelint.sources import ci_common
@@ -23,7 +23,6 @@ from sockelint.span import Span
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
 # Drone and Woodpecker read YAML through go-yaml, where YAML 1.1 booleans hold.
-_TRUE = frozenset({"true", "yes", "on", "y"})
 _STEP_LISTS = ("steps", "pipeline", "services", "clone")
 
 
@@ -75,7 +74,7 @@ def _host_volumes(yaml: Yaml, node: Node | None) -> dict[str, _HostVolume]:
 
 
 def _flag(yaml: Yaml, node: Node | None) -> Span | None:
-    if isinstance(node, ScalarNode) and str(node.value).lower() in _TRUE:
+    if isinstance(node, ScalarNode) and truth.yaml_true(str(node.value)):
         return yamlnodes.span(node, yaml.path)
     return None
 

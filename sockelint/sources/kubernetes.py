@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sockelint import sockets, yamlnodes
+from sockelint import sockets, truth, yamlnodes
 from sockelint.document import Document
 from sockelint.model import (
     Command,
@@ -60,7 +60,6 @@ _ARGO_CONTAINER = ("container", "script")
 _ARGO_CONTAINER_LISTS = ("initContainers", "sidecars")
 _TEKTON_CONTAINER_LISTS = ("steps", "sidecars")
 # Kubernetes reads YAML through go-yaml v2, where YAML 1.1 booleans hold.
-_TRUE = {"true", "yes", "on", "y"}
 _ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 # `List` and typed lists (`DeploymentList`) nest no deeper than this.
 _MAX_LIST_DEPTH = 20
@@ -159,7 +158,7 @@ def _kind_nodes(root: Node, reader: _Reader) -> None:
                     host_path=_host_path(source.text),
                     target=reader.text(yamlnodes.get(entry, "containerPath")),
                     read_only=read_only[1]
-                    if read_only and read_only[0] in _TRUE
+                    if read_only and truth.yaml_true(read_only[0])
                     else None,
                 )
             )
@@ -466,4 +465,4 @@ def _is_true(node: Node | None) -> bool:
     """A plain `true`; a quoted "true" is a string the API server refuses."""
     if not isinstance(node, ScalarNode) or node.style in ("'", '"'):
         return False
-    return str(node.value).lower() in _TRUE
+    return truth.yaml_true(str(node.value))
