@@ -55,7 +55,10 @@ def write(report: Report, out: TextIO, err: TextIO) -> None:
 
 
 def sarif_log(report: Report) -> om.SarifLog:
-    root = Path(report.root or os.getcwd())
+    # Reported paths are relative to `base`; `%SRCROOT%` is the repository
+    # top above it, where code scanning resolves relative URIs.
+    base = Path(report.root or os.getcwd())
+    root = _source_root(base)
     index = {rule.id: position for position, rule in enumerate(RULES)}
     run = om.Run(
         tool=om.Tool(
@@ -69,7 +72,7 @@ def sarif_log(report: Report) -> om.SarifLog:
         original_uri_base_ids={ROOT: om.ArtifactLocation(uri=_directory_uri(root))},
         column_kind="unicodeCodePoints",
         results=[
-            _result(f, fingerprint, report, index, root)
+            _result(f, fingerprint, report, index, base, root)
             for f, fingerprint in zip(
                 report.findings, report.fingerprints(), strict=True
             )
@@ -78,7 +81,7 @@ def sarif_log(report: Report) -> om.SarifLog:
             om.Invocation(
                 execution_successful=True,
                 tool_execution_notifications=[
-                    _skipped(s, root) for s in report.skipped
+                    _skipped(s, base, root) for s in report.skipped
                 ],
             )
         ],
@@ -133,6 +136,7 @@ def _result(
     fingerprint: str,
     report: Report,
     index: dict[str, int],
+    base: Path,
     root: Path,
 ) -> om.Result:
     text = " ".join(finding.message.split())
@@ -143,35 +147,52 @@ def _result(
         rule_index=index.get(finding.rule, -1),
         level=report.level(finding.rule),
         message=om.Message(text=text),
-        locations=[_location(finding.span.path, finding.span, root)],
+        locations=[_location(finding.span.path, finding.span, base, root)],
         partial_fingerprints={FINGERPRINT: fingerprint},
     )
 
 
-def _skipped(skip: Skip, root: Path) -> om.Notification:
+def _skipped(skip: Skip, base: Path, root: Path) -> om.Notification:
     return om.Notification(
         level="warning",
         message=om.Message(text=f"{skip.path} was not scanned: {skip.reason}"),
-        locations=[_location(skip.path, None, root)],
+        locations=[_location(skip.path, None, base, root)],
     )
 
 
-def _location(path: str, span: Span | None, root: Path) -> om.Location:
+def _location(path: str, span: Span | None, base: Path, root: Path) -> om.Location:
     physical = om.PhysicalLocation(
-        artifact_location=_artifact(path, root),
+        artifact_location=_artifact(path, base, root),
         region=_region(span) if span is not None else None,
     )
     return om.Location(physical_location=physical)
 
 
-def _artifact(path: str, root: Path) -> om.ArtifactLocation:
-    """Relative to `%SRCROOT%` when the file is below it; a file outside
-    (named as `/abs/path` or `../path`) gets an absolute `file:` URI, since a
-    relative URI may not climb out of its base."""
-    if os.path.isabs(path) or os.path.normpath(path).startswith(".."):
-        absolute = Path(os.path.normpath(os.path.join(root, path)))
+def _artifact(path: str, base: Path, root: Path) -> om.ArtifactLocation:
+    """Relative to `%SRCROOT%` when the file is below it; a file outside gets
+    an absolute `file:` URI, since a relative URI may not climb out of its
+    base. Reported paths are relative to the working directory, which may
+    be a folder below the root."""
+    absolute = Path(os.path.normpath(os.path.join(base, path)))
+    try:
+        relative = absolute.relative_to(root.resolve())
+    except ValueError:
         return om.ArtifactLocation(uri=absolute.as_uri())
-    return om.ArtifactLocation(uri=urllib.parse.quote(path), uri_base_id=ROOT)
+    return om.ArtifactLocation(
+        uri=urllib.parse.quote(relative.as_posix()), uri_base_id=ROOT
+    )
+
+
+def _source_root(here: Path) -> Path:
+    """The repository's top (the folder holding `.git`) when the run is
+    inside one: code scanning resolves `%SRCROOT%` URIs against the
+    repository, so a run from `deploy/` must still say `deploy/compose.yml`.
+    Outside a repository, the working directory."""
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
 def _region(span: Span) -> om.Region:
