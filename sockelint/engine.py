@@ -59,12 +59,15 @@ def check(
     """The findings of one document. `problems` are what reading the file
     already met (bytes that are not UTF-8); they become SL000 like a
     source's own. Findings an inline comment silences are added to
-    `suppressed` when it is given."""
+    `suppressed` when it is given. Inline comments that silence nothing
+    are judged against the findings before suppression (SL001)."""
     facts = facts_of(document)
     facts.problems += problems
 
     findings: list[Finding] = []
     for rule in rules:
+        if rule.check is None:  # SL001, judged below
+            continue
         try:
             findings += rule.check(facts)
         except Exception as error:  # one rule must not end the run
@@ -77,6 +80,13 @@ def check(
                     f"({type(error).__name__}: {error})",
                 )
             )
+
+    selected = {rule.id for rule in rules}
+    if suppression.UNUSED in selected:
+        complete = not facts.problems
+        findings += suppression.unused_findings(
+            document.path, document.lines, findings, selected, complete
+        )
 
     findings, silenced = suppression.partition(document.lines, findings)
     if suppressed is not None:

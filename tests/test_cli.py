@@ -315,7 +315,8 @@ def test_rules_json(project: Path, capsys) -> None:
 
     listing = json.loads(out)
     assert code == 0
-    assert {"id": "SL101", "name": "engine-socket-mount"}.items() <= listing[1].items()
+    socket = next(item for item in listing if item["id"] == "SL101")
+    assert socket["name"] == "engine-socket-mount"
     assert all(set(item) == {"id", "name", "severity", "summary"} for item in listing)
 
 
@@ -366,3 +367,14 @@ def test_python_dash_m(project: Path) -> None:
 
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("selection", ["", ",", " , "])
+def test_a_selection_of_no_rule_is_a_usage_error(
+    project: Path, capsys, selection: str
+) -> None:
+    """`--select "$RULES"` with RULES unset must not check nothing and pass."""
+    code, _, err = run(capsys, "--select", selection, "docker-compose.yml")
+
+    assert code == 2
+    assert "--select names no rule" in err

@@ -37,6 +37,11 @@ CATALOGUE = {
     "SL404": "proxy-network-open",
 }
 
+# Every rule with a page: the catalogue plus SL001, which DESIGN.md names
+# only in prose ("Unused ignores can be reported") and not in its table,
+# since it is about suppression comments rather than engine access.
+PAGES = CATALOGUE | {"SL001": "unused-suppression"}
+
 
 def headings(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("#")]
@@ -62,7 +67,7 @@ def test_page_has_the_fixed_headings(rule_id: str) -> None:
     text = ruledocs.page(rule_id)
     assert text is not None
 
-    assert headings(text) == [f"# {rule_id} {CATALOGUE[rule_id]}", *ruledocs.HEADINGS]
+    assert headings(text) == [f"# {rule_id} {PAGES[rule_id]}", *ruledocs.HEADINGS]
     sections = re.split(r"^## .*$", text, flags=re.M)[1:]
     assert all(section.strip() for section in sections), "an empty section"
 
@@ -70,8 +75,7 @@ def test_page_has_the_fixed_headings(rule_id: str) -> None:
 def test_pages_belong_to_the_catalogue() -> None:
     pages = set(ruledocs.page_ids())
 
-    assert pages <= set(CATALOGUE)
-    assert pages == set(CATALOGUE)
+    assert pages == set(PAGES)
     assert {rule.id for rule in RULES} <= pages
 
 

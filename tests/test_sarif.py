@@ -116,7 +116,7 @@ def test_result_exact() -> None:
         ],
         "partialFingerprints": {"sockelint/v1": sample().findings[0].fingerprint()},
         "ruleId": "SL101",
-        "ruleIndex": 1,
+        "ruleIndex": [rule.id for rule in RULES].index("SL101"),
     }
     assert results[1]["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": "broken%20file.yml",
@@ -136,7 +136,7 @@ def test_rule_index_points_at_the_rule() -> None:
 
 def test_rule_descriptor_exact() -> None:
     rules = written(sample())["runs"][0]["tool"]["driver"]["rules"]
-    socket = rules[1]
+    socket = next(rule for rule in rules if rule["id"] == "SL101")
     page = ruledocs.page("SL101")
     assert page is not None
 
@@ -341,3 +341,22 @@ def test_github_ingestion_rules(project: Path, capsys, tmp_path: Path) -> None:
         if r.get("level", "warning") == "error"
     ]
     assert errors == []
+
+
+def test_run_from_a_subfolder_keeps_uris_relative_to_the_repository(
+    project: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code scanning resolves `%SRCROOT%` URIs against the repository top, so
+    a run from `k8s/` must still say `k8s/docker-compose.yml`."""
+    monkeypatch.chdir(project / "k8s")
+
+    code = cli.main(["--format", "sarif", "."])
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+
+    assert code == 1
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == (
+        project.resolve().as_uri() + "/"
+    )
+    [result] = run["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "k8s/docker-compose.yml", "uriBaseId": "%SRCROOT%"}

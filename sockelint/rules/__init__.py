@@ -2,7 +2,9 @@
 
 Ids are stable and banded by family; names are kebab-case; both are accepted
 wherever a rule is named. Each rule's check reads `Facts` and yields
-`Finding`s; it never looks at a file format.
+`Finding`s; it never looks at a file format. A rule about the suppression
+comments themselves (SL001) has no check here: it needs the findings before
+suppression, so the engine reports it after running the others.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ class Rule:
     name: str
     severity: str  # error, warning, note
     summary: str
-    check: Check
+    # None: reported by the engine after suppression, not from the facts.
+    check: Check | None
 
 
 RULES: tuple[Rule, ...] = (
@@ -33,6 +36,13 @@ RULES: tuple[Rule, ...] = (
         "error",
         "A file of a known kind could not be read or parsed.",
         invalid.check_invalid_file,
+    ),
+    Rule(
+        "SL001",
+        "unused-suppression",
+        "warning",
+        "An inline `sockelint: ignore` comment silences nothing.",
+        None,
     ),
     Rule(
         "SL101",
