@@ -192,3 +192,27 @@ def test_findings_about_the_same_thing_keep_distinct_fingerprints() -> None:
     for name in ("json", "sarif", "gitlab"):
         out, _ = write(name, Report(findings=same))
         assert all(fingerprint in out for fingerprint in first), name
+
+
+def test_text_marker_counts_wide_characters_as_two_cells() -> None:
+    line = 'echo "日本語" && docker run -v /s:/s x'
+    column = line.index("-v") + 1
+    finding = Finding("SL101", Span("a.sh", 1, column, 1, column + 2), "Socket.")
+
+    out, _ = write("text", Report([finding], scanned=1, lines={"a.sh": [line]}))
+
+    # `echo "` is 6 cells, the three characters 6 more, `" && docker run ` 16.
+    assert f"     | {' ' * 28}^~\n" in out
+
+
+def test_text_shows_a_window_of_a_long_line() -> None:
+    line = "a" * 500 + " -v /s:/s " + "b" * 500
+    column = line.index("-v") + 1
+    finding = Finding("SL101", Span("a.sh", 1, column, 1, column + 2), "Socket.")
+
+    out, _ = write("text", Report([finding], scanned=1, lines={"a.sh": [line]}))
+    shown = out.splitlines()[1]
+
+    assert len(shown) < 200
+    assert shown.startswith("   1 | …") and shown.endswith("…")
+    assert out.splitlines()[2].endswith("^~")

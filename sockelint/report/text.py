@@ -9,6 +9,7 @@ the span and the advice; a summary on stderr.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
@@ -94,10 +95,37 @@ def _excerpt(
     source = lines[span.line - 1]
     start = min(max(span.column, 1), len(source) + 1)
     end = span.end_column if span.end_line == span.line else len(source) + 1
-    width = max(1, min(end, len(source) + 1) - start)
+    end = max(start + 1, min(end, len(source) + 1))
 
-    # Keep tabs in the padding so the marker lines up under the text.
-    padding = "".join(c if c == "\t" else " " for c in source[: start - 1])
+    # A minified or generated line would fill the terminal: show a window
+    # around the span, marked as cut where it is.
+    first = max(0, start - 1 - _CONTEXT)
+    last = min(len(source), max(end - 1, start) + _CONTEXT)
+    shown = source[first:last]
+    before = "…" if first > 0 else ""
+    after = "…" if last < len(source) else ""
+
+    # Tabs stay tabs and wide characters take two cells, so the marker
+    # lines up under the text in a terminal.
+    padding = before and " "
+    padding += "".join(_blank(c) for c in source[first : start - 1])
+    width = max(1, sum(_cells(c) for c in source[start - 1 : end - 1]))
     marker = paint("^" + "~" * (width - 1), _COLORS.get(level, "0"))
     gutter = _gutter_width(finding)
-    return f"{span.line:>{gutter}} | {source}\n{'':>{gutter}} | {padding}{marker}\n"
+    return (
+        f"{span.line:>{gutter}} | {before}{shown}{after}\n"
+        f"{'':>{gutter}} | {padding}{marker}\n"
+    )
+
+
+# Characters of the line shown on each side of the span.
+_CONTEXT = 60
+
+
+def _cells(char: str) -> int:
+    """Terminal cells a character takes: two for East Asian wide ones."""
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _blank(char: str) -> str:
+    return "\t" if char == "\t" else " " * _cells(char)
