@@ -136,29 +136,7 @@ class _Value:
     def part(self, start: int, end: int) -> Span:
         """The span of text[start:end] of the value, if it can be placed
         exactly; else the whole word."""
-        return sub_span(self.word, self.offset + start, self.offset + end)
-
-
-def sub_span(word: Word, start: int, end: int) -> Span:
-    """Span of word.text[start:end] when the word is written as is (or in
-    one pair of quotes) on one line; the word's span otherwise."""
-    span = word.span
-    raw = word.raw or word.text
-    shift = 0
-    if raw != word.text:
-        quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
-        if not (quoted and raw[1:-1] == word.text):
-            return span
-        shift = 1
-    if span.line != span.end_line or span.end_column - span.column != len(raw):
-        return span
-    return Span(
-        span.path,
-        span.line,
-        span.column + shift + start,
-        span.line,
-        span.column + shift + end,
-    )
+        return self.word.part(self.offset + start, self.offset + end)
 
 
 # --------------------------------------------------------------------------

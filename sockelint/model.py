@@ -25,6 +25,23 @@ class Word:
     span: Span
     raw: str = ""
 
+    def part(self, start: int, end: int) -> Span:
+        """Span of `text[start:end]` when the word is written as is (or in
+        one pair of quotes) on one line; the whole word's span otherwise,
+        since escapes or expansion make columns inside it unknowable."""
+        span = self.span
+        raw = self.raw or self.text
+        shift = 0
+        if raw != self.text:
+            quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
+            if not (quoted and raw[1:-1] == self.text):
+                return span
+            shift = 1
+        if span.line != span.end_line or span.end_column - span.column != len(raw):
+            return span
+        column = span.column + shift
+        return Span(span.path, span.line, column + start, span.line, column + end)
+
 
 @dataclass(slots=True)
 class Command:
@@ -67,6 +84,13 @@ class EnvVar:
     value: str | None
     span: Span  # the whole entry (`NAME=value` or the `NAME:` key line)
     value_span: Span | None = None
+
+    @classmethod
+    def assignment(cls, word: Word) -> EnvVar:
+        """`NAME=value` written as one word; `NAME` alone has no value."""
+        name, equals, value = word.text.partition("=")
+        value_span = word.part(len(name) + 1, len(word.text))
+        return cls(name.strip(), value if equals else None, word.span, value_span)
 
 
 @dataclass(frozen=True, slots=True)

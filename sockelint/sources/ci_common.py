@@ -166,10 +166,7 @@ def _named_pair(yaml: Yaml, item: MappingNode) -> list[EnvVar]:
 
 
 def _assignment(yaml: Yaml, item: ScalarNode) -> EnvVar:
-    word = yaml.word(item)
-    name, _, value = word.text.partition("=")
-    value_span = dockercli.sub_span(word, len(name) + 1, len(word.text))
-    return EnvVar(name.strip(), value, word.span, value_span)
+    return EnvVar.assignment(yaml.word(item))
 
 
 def variables_of(env: list[EnvVar]) -> dict[str, str]:

@@ -258,8 +258,4 @@ def _text(value: _Value | None) -> str | None:
 
 
 def _env(word: Word) -> EnvVar:
-    from sockelint import dockercli
-
-    name, equals, setting = word.text.partition("=")
-    span = dockercli.sub_span(word, len(name) + 1, len(word.text))
-    return EnvVar(name, setting if equals else None, word.span, span)
+    return EnvVar.assignment(word)
