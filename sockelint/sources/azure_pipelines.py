@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from sockelint import yamlnodes
 from sockelint.document import Document
-from sockelint.model import Facts, Word, Workload
-from sockelint.sources import ci_common, shell
+from sockelint.model import Facts, Workload
+from sockelint.sources import ci_common
 from sockelint.sources.ci_common import Yaml
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -55,21 +55,8 @@ def _container(yaml: Yaml, node: Node, origin: str) -> Workload | None:
         env=ci_common.environment(yaml, yamlnodes.get(node, "env")),
         extent=yamlnodes.extent(node, yaml.path),
     )
-    flags = ci_common.flag_pairs("-v", _words(yaml, node, "volumes"))
-    flags += ci_common.flag_pairs("-p", _words(yaml, node, "ports"))
-    options = yamlnodes.get(node, "options")
-    if isinstance(options, ScalarNode) and str(options.value).strip():
-        flags += shell.words_of(yaml.excerpt(options))
-    ci_common.apply_flags(workload, flags)
+    ci_common.container_flags(yaml, node, workload)
     return workload
-
-
-def _words(yaml: Yaml, node: Node, name: str) -> list[Word]:
-    return [
-        yaml.word(item)
-        for item in yamlnodes.sequence(yamlnodes.get(node, name))
-        if isinstance(item, ScalarNode)
-    ]
 
 
 def _walk(yaml: Yaml, node: Node, facts: Facts, depth: int) -> None:

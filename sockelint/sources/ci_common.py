@@ -185,6 +185,27 @@ def clients_of(env: list[EnvVar], origin: str) -> list[ClientEndpoint]:
 # Docker flags
 
 
+def container_flags(yaml: Yaml, node: Node, workload: Workload) -> None:
+    """A CI container's `volumes`, `ports` and `options` (GitHub Actions and
+    Azure Pipelines write them alike) read as `docker create` flags."""
+    flags = flag_pairs("-v", _scalar_words(yaml, node, "volumes"))
+    flags += flag_pairs("-p", _scalar_words(yaml, node, "ports"))
+    options = yamlnodes.get(node, "options")
+    if isinstance(options, ScalarNode) and str(options.value).strip():
+        from sockelint.sources import shell
+
+        flags += shell.words_of(yaml.excerpt(options))
+    apply_flags(workload, flags)
+
+
+def _scalar_words(yaml: Yaml, node: Node, name: str) -> list[Word]:
+    return [
+        yaml.word(item)
+        for item in yamlnodes.sequence(yamlnodes.get(node, name))
+        if isinstance(item, ScalarNode)
+    ]
+
+
 def apply_flags(workload: Workload, words: list[Word]) -> None:
     """Read `words` as the flags of `docker run` and give the workload
     what they say: mounts, privileged, env, ports, groups, networks."""

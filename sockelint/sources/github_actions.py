@@ -71,21 +71,8 @@ def _container(
         workload.image = yaml.word(image_node)
     workload.env += ci_common.environment(yaml, yamlnodes.get(node, "env"))
 
-    flags = ci_common.flag_pairs("-v", _scalar_words(yaml, node, "volumes"))
-    flags += ci_common.flag_pairs("-p", _scalar_words(yaml, node, "ports"))
-    options = yamlnodes.get(node, "options")
-    if isinstance(options, ScalarNode) and str(options.value).strip():
-        flags += shell.words_of(yaml.excerpt(options))
-    ci_common.apply_flags(workload, flags)
+    ci_common.container_flags(yaml, node, workload)
     return workload
-
-
-def _scalar_words(yaml: Yaml, node: Node, name: str) -> list[Word]:
-    return [
-        yaml.word(item)
-        for item in yamlnodes.sequence(yamlnodes.get(node, name))
-        if isinstance(item, ScalarNode)
-    ]
 
 
 def _step(
