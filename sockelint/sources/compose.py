@@ -133,6 +133,10 @@ def _networks(project: _Project, root: Node) -> list[Network]:
     found = []
     for networks in yamlnodes.values(root, "networks"):
         for key, definition in yamlnodes.items(networks):
+            # An external network is defined elsewhere: whether it is
+            # internal is not known here, so it is not recorded.
+            if _is_true(project, yamlnodes.get(definition, "external")):
+                continue
             internal = _is_true(project, yamlnodes.get(definition, "internal"))
             span = yamlnodes.span(key, project.path)
             found.append(Network(key.value, internal, span))
