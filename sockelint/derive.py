@@ -9,8 +9,8 @@ they came from.
 
 from __future__ import annotations
 
-from sockelint import argv, daemonconfig, dockercli, endpoints, roles
-from sockelint.model import Facts, Word, Workload
+from sockelint import argv, daemonconfig, dockercli, dockerd, endpoints, roles
+from sockelint.model import DaemonConfig, Facts, Word, Workload
 
 
 def complete(facts: Facts) -> Facts:
@@ -20,6 +20,8 @@ def complete(facts: Facts) -> Facts:
 
     for workload in facts.workloads:
         _run_by_entrypoint(workload)
+        if roles.is_dind(workload):
+            facts.daemons += _dind_daemons(workload)
         origin = f"{workload.origin} environment"
         endpoint = endpoints.client_from_env(workload.env, origin, workload.name)
         if endpoint is not None:
@@ -41,3 +43,16 @@ def _run_by_entrypoint(workload: Workload) -> None:
     if container.words and argv.program(container.words[0].text) == program:
         return
     container.words.insert(0, Word(program, workload.image.span, ""))
+
+
+def _dind_daemons(workload: Workload) -> list[DaemonConfig]:
+    """A docker-in-docker image's entrypoint hands flag arguments on to
+    dockerd: `command: ["--tls=false"]` configures the engine inside."""
+    daemons: list[DaemonConfig] = []
+    for command in workload.commands:
+        # `dockerd -H ...` written out is a daemon of dockercli's already.
+        words = command.words
+        if words and words[0].text.startswith("-"):
+            origin = f"dind `{workload.name}`"
+            daemons.append(dockerd.daemon_from_flags(words, command.span, origin))
+    return daemons

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sockelint import argv, dockerd, truth
+from sockelint import argv, dockerd, roles, truth
 from sockelint.model import (
     ClientEndpoint,
     Command,
@@ -149,7 +149,7 @@ def interpret(command: Command, facts: Facts, depth: int = 0) -> None:
 
     program = argv.program(words[0].text)
     _env_clients(command, facts)
-    if program == "dockerd":
+    if program in roles.DOCKERD_PROGRAMS:  # dockerd, or dind's entrypoint
         facts.daemons.append(
             dockerd.daemon_from_words(words, command.span, "dockerd command")
         )

@@ -22,7 +22,7 @@ from sockelint.model import (
     Word,
     Workload,
 )
-from sockelint.roles import DOCKERD_PROGRAMS, is_dind, is_socket_proxy
+from sockelint.roles import is_dind, is_socket_proxy
 from sockelint.span import Span
 
 _PLAIN_PORT = "2375"
@@ -34,32 +34,9 @@ _TLS_ADVICE = (
 )
 
 
-def all_daemons(facts: Facts) -> list[DaemonConfig]:
-    """Daemons the sources and `derive` found (scripts writing config files
-    included), and the flags handed to a docker-in-docker container."""
-    daemons = list(facts.daemons)
-    for workload in facts.workloads:
-        if is_dind(workload):
-            daemons += _dind_daemons(workload)
-    return daemons
-
-
-def _dind_daemons(workload: Workload) -> list[DaemonConfig]:
-    """dind's entrypoint passes flag arguments on to dockerd."""
-    daemons: list[DaemonConfig] = []
-    for command in workload.commands:
-        words = command.words
-        if words and argv.program(words[0].text) in DOCKERD_PROGRAMS:
-            words = words[1:]
-        if words and words[0].text.startswith("-"):
-            origin = f"dind `{workload.name}`"
-            daemons.append(dockerd.daemon_from_flags(words, command.span, origin))
-    return daemons
-
-
 def check_plaintext_daemon(facts: Facts) -> Iterator[Finding]:
     seen: set[Span] = set()
-    for daemon in all_daemons(facts):
+    for daemon in facts.daemons:
         if daemon.tlsverify is not None or daemon.tls is not None:
             continue  # verified, or SL202's finding
         for listener in daemon.listeners:
@@ -106,7 +83,7 @@ def _port_number(container_port: str) -> str:
 
 def check_tls_without_client_auth(facts: Facts) -> Iterator[Finding]:
     seen: set[Span] = set()
-    for daemon in all_daemons(facts):
+    for daemon in facts.daemons:
         if daemon.tls is None or daemon.tlsverify is not None:
             continue
         if daemon.listeners and not any(
