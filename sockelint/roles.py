@@ -25,6 +25,28 @@ _PROXY_IMAGES = (
     "mjmccans/docker-socket-proxy",
 )
 _REGISTRY = re.compile(r"^(?:[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?|localhost(?::\d+)?)/")
+# CI build plugins whose image starts its own dockerd before building, so
+# they ask for `privileged: true` exactly as a dind service does. Each one
+# was checked against its own source or documentation.
+_ENGINE_PLUGINS = (
+    # drone-plugins/drone-docker: "uses Docker-in-Docker"; one binary per
+    # registry, each image's entrypoint is `dockerd-entrypoint.sh`.
+    "plugins/docker",
+    "plugins/ecr",
+    "plugins/gcr",
+    "plugins/gar",
+    "plugins/acr",
+    # FROM plugins/docker, entrypoint dockerd-entrypoint.sh + drone-heroku.
+    "plugins/heroku",
+    # drone-plugins/drone-buildx: Docker-in-Docker with buildx.
+    "plugins/buildx",
+    # thegeeklab's buildx plugins start /usr/local/bin/dockerd themselves
+    # ("the integrated Docker daemon is not able to start" unprivileged).
+    "thegeeklab/drone-docker-buildx",
+    "thegeeklab/wp-docker-buildx",
+    # Woodpecker's fork of the above: its plugin/daemon.go starts dockerd.
+    "woodpeckerci/plugin-docker-buildx",
+)
 # Programs that start an engine inside a container.
 DOCKERD_PROGRAMS = frozenset(
     {"dockerd", "dockerd-entrypoint.sh", "dockerd-rootless.sh"}
@@ -60,12 +82,15 @@ def is_socket_proxy(workload: Workload) -> bool:
 
 
 def is_dind(workload: Workload) -> bool:
-    """Docker-in-docker: a `*dind*` image, or a container that runs dockerd."""
+    """Docker-in-docker: a `*dind*` image, a build plugin that starts its
+    own engine, or a container that runs dockerd."""
     if workload.image is not None:
         image = workload.image.text.lower()
         name = repository(image)
         tag = image.rsplit(":", 1)[-1] if ":" in image.rsplit("/", 1)[-1] else ""
         if "dind" in name or (name == "docker" and "dind" in tag):
+            return True
+        if name in _ENGINE_PLUGINS:
             return True
     return any(runs_dockerd(c) for c in workload.commands)
 

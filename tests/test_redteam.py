@@ -70,21 +70,3 @@ def test_tekton_step_script_dockerd_is_sl201() -> None:
         "        dockerd --host=tcp://0.0.0.0:2375 &\n"
     )
     assert _rules("tekton/task.yaml", text) == [(10, "SL201")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Docker build plugins (woodpeckerci/plugin-docker-buildx, "
-    "plugins/docker) run dockerd inside, but roles.is_dind knows them only "
-    "by a `dind` image name: their `privileged: true` is not SL303",
-)
-def test_privileged_buildx_plugin_is_sl303() -> None:
-    text = (
-        "steps:\n"
-        "  - name: publish\n"
-        "    image: woodpeckerci/plugin-docker-buildx\n"
-        "    privileged: true\n"
-        "    settings:\n"
-        "      repo: example/app\n"
-    )
-    assert _rules(".woodpecker.yml", text) == [(4, "SL303")]
