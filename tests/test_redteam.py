@@ -35,38 +35,3 @@ def test_nginx_stream_relay_is_sl205() -> None:
         "}\n"
     )
     assert _rules("nginx/nginx.conf", text) == [(4, "SL205")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Podman Quadlet units (*.container) are not a kind: their "
-    "`Volume=` socket binds are not read",
-)
-def test_quadlet_socket_volume_is_sl101() -> None:
-    text = (
-        "[Container]\n"
-        "Image=docker.io/containrrr/watchtower\n"
-        "Volume=/run/podman/podman.sock:/var/run/docker.sock\n"
-    )
-    assert _rules("quadlet/watchtower.container", text) == [(3, "SL101")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Tekton step `script:` bodies are not read as shell: a dockerd "
-    "started there is not seen",
-)
-def test_tekton_step_script_dockerd_is_sl201() -> None:
-    text = (
-        "apiVersion: tekton.dev/v1\n"
-        "kind: Task\n"
-        "metadata:\n"
-        "  name: dind\n"
-        "spec:\n"
-        "  steps:\n"
-        "    - name: daemon\n"
-        "      image: docker:26-dind\n"
-        "      script: |\n"
-        "        dockerd --host=tcp://0.0.0.0:2375 &\n"
-    )
-    assert _rules("tekton/task.yaml", text) == [(10, "SL201")]

@@ -6,7 +6,10 @@ kinds that carry `spec.template.spec` (Argo Rollouts, OpenShift
 DeploymentConfigs) are read the same way. Argo Workflows and Tekton Tasks
 keep their containers elsewhere (`spec.templates[].container`,
 `spec.steps`) beside pod-level `spec.volumes`; they are read as one pod
-each. Each container becomes a
+each. A Tekton task spec may also be embedded (a TaskRun's `taskSpec`, a
+Pipeline's or PipelineRun's `tasks[].taskSpec`); its `stepTemplate` is
+merged into every step, and a step's or sidecar's `script` is a shell
+script unless its shebang names another interpreter. Each container becomes a
 `Workload`. A hostPath volume is declared once and mounted by name: every
 container that mounts it gets a `Mount` with the span of the one written
 path, so the path gives one finding naming all of them.
@@ -52,13 +55,28 @@ _WORKFLOW_SPEC: dict[tuple[str, str], tuple[str, ...]] = {
     ("argoproj.io", "WorkflowTemplate"): ("spec",),
     ("argoproj.io", "ClusterWorkflowTemplate"): ("spec",),
     ("argoproj.io", "CronWorkflow"): ("spec", "workflowSpec"),
-    ("tekton.dev", "Task"): ("spec",),
-    ("tekton.dev", "ClusterTask"): ("spec",),
+}
+# Tekton: kind -> where its task specs sit; `*` is each item of a list.
+_TEKTON_TASK_SPECS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Task": (("spec",),),
+    "ClusterTask": (("spec",),),
+    "TaskRun": (("spec", "taskSpec"),),
+    "Pipeline": (
+        ("spec", "tasks", "*", "taskSpec"),
+        ("spec", "finally", "*", "taskSpec"),
+    ),
+    "PipelineRun": (
+        ("spec", "pipelineSpec", "tasks", "*", "taskSpec"),
+        ("spec", "pipelineSpec", "finally", "*", "taskSpec"),
+    ),
 }
 # Inside an Argo template: single containers and lists of them.
 _ARGO_CONTAINER = ("container", "script")
 _ARGO_CONTAINER_LISTS = ("initContainers", "sidecars")
-_TEKTON_CONTAINER_LISTS = ("steps", "sidecars")
+# A Tekton script without a shebang runs under `sh`; one naming another
+# interpreter (`#!/usr/bin/env python`) is not shell.
+_SHEBANG = re.compile(r"#!")
+_SHELL_SHEBANG = re.compile(r"#!\s*\S*(?:/|env\s+(?:-\S+\s+)*)(?:a|ba|da|k|z)?sh\b")
 # Kubernetes reads YAML through go-yaml v2, where YAML 1.1 booleans hold.
 _ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 # `List` and typed lists (`DeploymentList`) nest no deeper than this.
@@ -101,10 +119,13 @@ def read_nodes(nodes: list[Node], facts: Facts, text_of: TextOf | None = None) -
 
 
 def _workflow(root: Node, reader: _Reader) -> None:
-    """An Argo Workflow or a Tekton Task: its containers share the
-    volumes of its spec, like the containers of a pod."""
+    """An Argo Workflow: its containers share the volumes of its spec,
+    like the containers of a pod."""
     api = yamlnodes.scalar(yamlnodes.get(root, "apiVersion")) or ""
     kind = yamlnodes.scalar(yamlnodes.get(root, "kind")) or ""
+    if api.startswith("tekton.dev/"):
+        _tekton(root, kind, reader)
+        return
     path = _WORKFLOW_SPEC.get((api.split("/", 1)[0], kind))
     spec = _walk(root, path) if path else None
     if not isinstance(spec, MappingNode):
@@ -112,9 +133,6 @@ def _workflow(root: Node, reader: _Reader) -> None:
 
     facts = reader.facts
     containers: list[MappingNode] = []
-    if api.startswith("tekton.dev/"):
-        for key in _TEKTON_CONTAINER_LISTS:
-            containers += _list_of(spec, key, facts)
     for template in _list_of(spec, "templates", facts):
         for key in _ARGO_CONTAINER:
             single = yamlnodes.get(template, key)
@@ -126,6 +144,41 @@ def _workflow(root: Node, reader: _Reader) -> None:
         if isinstance(container_set, MappingNode):
             containers += _list_of(container_set, "containers", facts)
     _read_pod(_object_name(root, kind, reader), spec, reader, containers)
+
+
+def _tekton(root: Node, kind: str, reader: _Reader) -> None:
+    """Each task spec of a Tekton object, read as one pod: its steps and
+    sidecars share the spec's `volumes`."""
+    name = _object_name(root, kind, reader)
+    for task, spec in _tekton_task_specs(root, kind):
+        task_name = reader.text(yamlnodes.get(task, "name")) if task else None
+        pod = f"{name}/{task_name}" if task_name else name
+        facts = reader.facts
+        template = yamlnodes.get(spec, "stepTemplate")
+        containers: list[_Container] = [
+            _Container(step, template if isinstance(template, MappingNode) else None)
+            for step in _list_of(spec, "steps", facts)
+        ]
+        containers += [_Container(c) for c in _list_of(spec, "sidecars", facts)]
+        _read_pod(pod, spec, reader, containers, scripted=True)
+
+
+def _tekton_task_specs(
+    root: Node, kind: str
+) -> Iterator[tuple[MappingNode | None, MappingNode]]:
+    """(pipeline task or None, task spec) for every task spec written in
+    the object; a task given by `taskRef` has none here."""
+    for path in _TEKTON_TASK_SPECS.get(kind, ()):
+        if "*" not in path:
+            spec = _walk(root, path)
+            if isinstance(spec, MappingNode):
+                yield None, spec
+            continue
+        star = path.index("*")
+        for task in yamlnodes.sequence(_walk(root, path[:star])):
+            spec = _walk(task, path[star + 1 :])
+            if isinstance(task, MappingNode) and isinstance(spec, MappingNode):
+                yield task, spec
 
 
 def _kind_nodes(root: Node, reader: _Reader) -> None:
@@ -222,6 +275,14 @@ def _object_name(node: Node, kind: str, reader: _Reader) -> str:
     return name or (generated or "").rstrip("-") or kind.lower() or "pod"
 
 
+@dataclass(frozen=True, slots=True)
+class _Container:
+    """A container to read, with the Tekton `stepTemplate` merged into it."""
+
+    node: MappingNode
+    template: MappingNode | None = None
+
+
 @dataclass(slots=True)
 class _VolumeMount:
     """A container's `volumeMounts` entry that names a volume."""
@@ -243,22 +304,34 @@ def _read_pod(
     name: str,
     spec: Node,
     reader: _Reader,
-    containers: list[MappingNode] | None = None,
+    containers: list[MappingNode] | list[_Container] | None = None,
+    *,
+    scripted: bool = False,
 ) -> None:
     """The containers of a pod spec (or those given) with the hostPath
-    volumes of the spec they mount."""
+    volumes of the spec they mount. `scripted`: a container's `script` is
+    what it runs (Tekton)."""
     facts = reader.facts
     volumes = _host_path_volumes(spec, reader)
     if containers is None:
         containers = [c for key in _CONTAINER_LISTS for c in _list_of(spec, key, facts)]
 
     workloads: list[Workload] = []
-    for container in containers:
-        workload = _workload(name, container, reader)
+    for item in containers:
+        container = item if isinstance(item, _Container) else _Container(item)
+        workload = _workload(name, container.node, reader)
+        if container.template is not None:
+            _merge_template(workload, container.node, container.template, reader)
+        if scripted:
+            _script(container.node, workload, reader)
         workloads.append(workload)
-        for volume_name, mount in _volume_mounts(container, workload, facts):
-            if volume_name in volumes:
-                volumes[volume_name].mounts.append(mount)
+        mounted = [container.node]
+        if container.template is not None:
+            mounted.append(container.template)
+        for node in mounted:
+            for volume_name, mount in _volume_mounts(node, workload, facts):
+                if volume_name in volumes:
+                    volumes[volume_name].mounts.append(mount)
 
     for volume in volumes.values():
         _attach(name, volume, workloads, facts.path)
@@ -312,6 +385,41 @@ def _workload(pod: str, container: Node, reader: _Reader) -> Workload:
     workload.commands = _commands(container, workload.name, path)
     facts.commands += workload.commands
     return workload
+
+
+def _merge_template(
+    workload: Workload, step: Node, template: Node, reader: _Reader
+) -> None:
+    """Tekton's `stepTemplate`: what a step leaves out it takes from the
+    template; its own env entries win over the template's."""
+    path = reader.path
+    workload.env = _env(template, path) + workload.env
+    if workload.image is None:
+        image = yamlnodes.get(template, "image")
+        if isinstance(image, ScalarNode):
+            workload.image = reader.word(image)
+    step_security = yamlnodes.get(step, "securityContext")
+    if _pair(step_security, "privileged", path) is None:
+        workload.privileged = _privileged(template, path)
+
+
+def _script(container: Node, workload: Workload, reader: _Reader) -> None:
+    """A Tekton `script`: run with `sh` unless its shebang says otherwise.
+    A line the shell grammar cannot read is the task's failure at run
+    time, not a problem of this file."""
+    node = yamlnodes.get(container, "script")
+    if not isinstance(node, ScalarNode) or yamlnodes.is_null(node):
+        return
+    text = str(node.value).lstrip()
+    if _SHEBANG.match(text) and not _SHELL_SHEBANG.match(text):
+        return
+
+    from sockelint.sources import shell
+
+    excerpt = yamlnodes.excerpt(node, reader.path)
+    commands, _ = shell.parse_excerpt(excerpt, runs_in=workload.name)
+    workload.commands += commands
+    reader.facts.commands += commands
 
 
 def _env(container: Node, path: str) -> list[EnvVar]:
