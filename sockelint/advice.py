@@ -11,9 +11,11 @@ everything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sockelint.model import Workload
+from sockelint import argv
+from sockelint.model import Command, Workload
 from sockelint.roles import repository
 
 
@@ -123,7 +125,7 @@ def use_case(workload: Workload | None) -> UseCase:
     if workload is None:
         return USE_CASES[-1]
     cases = {case.name: case for case in USE_CASES}
-    programs = {tuple(c.argv[:2]) for c in workload.commands}
+    programs = {_verb(command) for command in workload.commands}
     for name in _BY_COMMAND:
         if programs & set(cases[name].programs):
             return cases[name]
@@ -153,8 +155,58 @@ def advise(workload: Workload | None) -> str:
     return use_case(workload).advice
 
 
+_ENGINE_CLIENTS = frozenset(
+    {"docker", "podman", "nerdctl", "docker-compose", "podman-compose"}
+)
+# Words between the program and the verb: `docker compose build`,
+# `docker image build`, `podman container logs`.
+_GROUPS = frozenset({"compose", "image", "container", "builder"})
+# Options of those groups that take a value (`docker compose -f x.yml build`).
+_VALUED = frozenset(
+    {
+        "-f",
+        "--file",
+        "-p",
+        "--project-name",
+        "--profile",
+        "--env-file",
+        "--project-directory",
+        "-H",
+        "--host",
+        "-c",
+        "--context",
+        "--ansi",
+        "--progress",
+        "--parallel",
+        "--log-level",
+    }
+)
+
+
+def _verb(command: Command) -> tuple[str, ...]:
+    """(`docker`, verb) for any engine client, spelt any way (`podman
+    build`, `docker compose -f ci.yml build`, `docker-compose pull`); the
+    first two words of any other command."""
+    words = command.argv
+    if not words or argv.program(words[0]) not in _ENGINE_CLIENTS:
+        return tuple(words[:2])
+
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word in _GROUPS:
+            index += 1
+        elif word.startswith("-"):
+            index += 2 if word in _VALUED else 1
+        else:
+            return ("docker", word)
+    return ("docker",)
+
+
 def _names(part: str, image: str, name: str) -> bool:
-    """`=docker` matches that repository exactly; others are substrings."""
+    """`=docker` matches that repository exactly; others match where a word
+    starts (`otel` in `otel/opentelemetry-collector`, not in `hotel`)."""
     if part.startswith("="):
         return image == part[1:]
-    return part in image or part in name
+    starts_word = re.compile(r"(?<![a-z0-9])" + re.escape(part))
+    return starts_word.search(image) is not None or starts_word.search(name) is not None

@@ -15,10 +15,13 @@ import re
 from collections.abc import Callable
 
 from sockelint import dockerd, jsonspans
-from sockelint.excerpt import Excerpt, ExcerptLine
+from sockelint.excerpt import Excerpt
 from sockelint.model import Command, DaemonConfig, Facts, Problem, Word
 from sockelint.sources import shell
 from sockelint.span import Span
+from sockelint.unitfile import logical_lines as _logical_lines
+from sockelint.unitfile import strip_exec_prefix as _strip_exec_prefix
+from sockelint.unitfile import words_after as _words_after
 
 # A text of some kind, where it sits, the origin to record.
 Reader = Callable[[str, Excerpt, str], tuple[list[DaemonConfig], list[Problem]]]
@@ -91,41 +94,6 @@ def read_default_docker(
         flags = shell.words_of(shell.word_excerpt(value))
         daemons.append(dockerd.daemon_from_flags(flags, value.span, origin))
     return daemons, []
-
-
-def _logical_lines(text: str) -> list[list[int]]:
-    """Row numbers of each logical line: a trailing `\\` continues it."""
-    groups: list[list[int]] = []
-    current: list[int] = []
-    for row, line in enumerate(text.split("\n")):
-        if current and line.lstrip().startswith(("#", ";")):
-            continue  # systemd skips comment lines inside a continuation
-        current.append(row)
-        if not line.rstrip().endswith("\\"):
-            groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    return groups
-
-
-def _words_after(sub: Excerpt, start: int) -> list[Word]:
-    """Words of a logical line from column `start` of its first row."""
-    lines = [line.text for line in sub.lines]
-    first = sub.lines[0]
-    shifted = Excerpt(sub.path, list(sub.lines))
-    shifted.lines[0] = ExcerptLine(first.text[start:], first.line, first.column + start)
-    lines[0] = lines[0][start:]
-    return shell.words_of(shifted)
-
-
-def _strip_exec_prefix(words: list[Word]) -> list[Word]:
-    """systemd's `-`, `@`, `+`, `!` prefixes on the executable."""
-    if not words:
-        return words
-    first = words[0]
-    text = first.text.lstrip("-@+!:")
-    return [Word(text, first.span, first.raw), *words[1:]]
 
 
 def _runs_dockerd(words: list[Word]) -> bool:

@@ -35,6 +35,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+_COMPOSE_PROGRAMS = frozenset({"docker-compose", "podman-compose"})
+# `docker compose` options before its subcommand that take a value.
+_COMPOSE_VALUED = _words(
+    "-f --file -p --project-name --profile --env-file --project-directory "
+    "--ansi --progress --parallel"
+)
+
+
 # Global options (before the subcommand) that take a value: docker's,
 # podman's and nerdctl's.
 _GLOBAL_VALUED = _words(
@@ -155,6 +163,8 @@ def interpret(command: Command, facts: Facts, depth: int = 0) -> None:
         )
     elif program in CLIENTS:
         _client(command, facts, program, depth)
+    elif program in _COMPOSE_PROGRAMS:
+        _compose_run(command, facts, 1, program, depth)
     elif program == "gitlab-runner":
         _runner_register(command, facts)
     elif program in _DECLARATIONS or argv.is_assignment(words[0].text):
@@ -186,6 +196,22 @@ def _client(command: Command, facts: Facts, program: str, depth: int) -> None:
         _workload(command, facts, index + 1, f"{program} {' '.join(subcommand)}", depth)
     elif subcommand == ["network", "create"]:
         _network(command, facts, index + 2)
+    elif subcommand[:1] == ["compose"]:
+        _compose_run(command, facts, index + 1, f"{program} compose", depth)
+
+
+def _compose_run(
+    command: Command, facts: Facts, index: int, program: str, depth: int
+) -> None:
+    """`docker compose [-f x.yml] run -v ... SERVICE [COMMAND]`: a one-off
+    container of that service, with the mounts given here added to it."""
+    words = command.words
+    while index < len(words) and words[index].text.startswith("-"):
+        name = words[index].text.partition("=")[0]
+        equals = "=" in words[index].text
+        index += 2 if name in _COMPOSE_VALUED and not equals else 1
+    if index < len(words) and words[index].text == "run":
+        _workload(command, facts, index, f"{program} run", depth, service=True)
 
 
 def _runner_register(command: Command, facts: Facts) -> None:
@@ -335,8 +361,17 @@ def _short_options(
 
 
 def _workload(
-    command: Command, facts: Facts, index: int, origin: str, depth: int
+    command: Command,
+    facts: Facts,
+    index: int,
+    origin: str,
+    depth: int,
+    *,
+    service: bool = False,
 ) -> None:
+    """The workload a run/create command starts. With `service`, the word
+    after the options names a compose service, whose image is not known
+    here."""
     words = command.words
     verb = words[index]
     options, image_index = _options(words, index + 1)
@@ -345,7 +380,7 @@ def _workload(
         name=image.text if image is not None else verb.text,
         span=verb.span,
         origin=origin,
-        image=image,
+        image=None if service else image,
         extent=command.span,
     )
 

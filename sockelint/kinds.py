@@ -36,6 +36,10 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("daemon.json", "daemon-json"),
     ("docker.service", "systemd"),
     ("docker.socket", "systemd"),
+    ("*.service", "systemd"),
+    ("*.socket", "systemd"),
+    ("*.container", "quadlet"),
+    ("*.pod", "quadlet"),
     ("*.md", "markdown"),
     ("*.markdown", "markdown"),
     ("jenkinsfile", "jenkins"),
@@ -106,8 +110,12 @@ def _by_path(parts: list[str], name: str, in_chart: bool) -> str | None:
         return "gitlab-ci"
     if ".devcontainer" in parts and name == "devcontainer.json":
         return "devcontainer"
-    if name.endswith(".conf") and any(p.startswith("docker.service.d") for p in parts):
-        return "systemd"
+    if name.endswith(".conf") and len(parts) >= 2:
+        folder = parts[-2]
+        if folder.endswith((".service.d", ".socket.d")):
+            return "systemd"
+        if folder.endswith((".container.d", ".pod.d")):
+            return "quadlet"
     if len(parts) >= 2 and parts[-2] == "default" and name == "docker":
         return "default-docker"
     if name == "config.toml" and "gitlab-runner" in "/".join(parts):

@@ -45,6 +45,27 @@ def workload(image: str, *commands: tuple[str, ...], name: str = "svc") -> Workl
         ),
         ("alpine", (), "unknown"),
         ("ghcr.io/acme/dockerized-app", (), "unknown"),
+        # Names match where a word starts: `otel` is not in `hotel`.
+        ("acme/hotel-booking", (), "unknown"),
+        ("acme/telescope", (), "unknown"),
+        (
+            "otel/opentelemetry-collector",
+            (),
+            "dashboards, discovery, log and metric collectors",
+        ),
+        ("alpine", (("docker", "compose", "build"),), "image builds in CI"),
+        (
+            "alpine",
+            (("docker", "compose", "-f", "ci.yml", "build"),),
+            "image builds in CI",
+        ),
+        ("alpine", (("docker-compose", "pull"),), "image pulls"),
+        ("alpine", (("/usr/bin/podman", "image", "build", "."),), "image builds in CI"),
+        (
+            "alpine",
+            (("docker", "--context", "ci", "logs", "x"),),
+            "dashboards, discovery, log and metric collectors",
+        ),
     ],
 )
 def test_use_case(image: str, commands: tuple, expected: str) -> None:

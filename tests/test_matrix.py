@@ -63,8 +63,14 @@ APPLIES: dict[str, tuple[str, ...]] = {
     ),
     "daemon-json": ("SL000", "SL201", "SL202"),
     # Unit files and /etc/default/docker are read line by line: nothing in
-    # them can fail to parse.
-    "systemd": ("SL201", "SL202"),
+    # them can fail to parse (a command line the shell parser trips on is
+    # systemd's syntax, not an error). A service's `ExecStart=docker run`
+    # can start anything, a long-running socket proxy included.
+    "systemd": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
+    # Quadlet units are systemd units whose `[Container]` is `podman run`;
+    # a `Network=` names a `.network` unit, not read, so SL404 judges only
+    # containers on the default network.
+    "quadlet": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
     "default-docker": ("SL201", "SL202"),
 }
 

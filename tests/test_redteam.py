@@ -35,17 +35,3 @@ def test_nginx_stream_relay_is_sl205() -> None:
         "}\n"
     )
     assert _rules("nginx/nginx.conf", text) == [(4, "SL205")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Podman Quadlet units (*.container) are not a kind: their "
-    "`Volume=` socket binds are not read",
-)
-def test_quadlet_socket_volume_is_sl101() -> None:
-    text = (
-        "[Container]\n"
-        "Image=docker.io/containrrr/watchtower\n"
-        "Volume=/run/podman/podman.sock:/var/run/docker.sock\n"
-    )
-    assert _rules("quadlet/watchtower.container", text) == [(3, "SL101")]

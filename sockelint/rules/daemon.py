@@ -148,6 +148,9 @@ def check_plaintext_client(facts: Facts) -> Iterator[Finding]:
         )
 
 
+# Host names people give a socket proxy: `socket-proxy`, `dockerproxy`,
+# `docker-socket-proxy`, `socketproxy`.
+_PROXY_NAME = re.compile(r"(docker|socket)[-_]?proxy")
 _ENDPOINT = re.compile(r"^tcp://\[?(?P<host>[^\]/:]+)\]?(?::\d+)?/?$", re.I)
 
 
@@ -158,6 +161,10 @@ def _reaches_internal_proxy(endpoint: ClientEndpoint, facts: Facts) -> bool:
     if not match:
         return False
     name = match.group("host").lower()
+    if _PROXY_NAME.search(name) and not any(_named(w, name) for w in facts.workloads):
+        # A proxy run from another file (its own stack): its network is
+        # judged there, as SL404.
+        return True
     proxies = [w for w in facts.workloads if is_socket_proxy(w) and _named(w, name)]
     if not proxies:
         return False

@@ -77,6 +77,12 @@ def _workload(container: Node, index: int) -> Workload:
         workload.labels.update(_labels(config.get("Labels")))
         workload.commands += _command(config, workload.name)
     workload.networks += _networks(container)
+    if not workload.networks and workload.network_mode is not None:
+        # Trimmed output without `NetworkSettings.Networks`: a user network
+        # named in `NetworkMode` is still where the container sits.
+        named = workload.network_mode.text
+        if named not in ("host", "bridge", "default", "none") and ":" not in named:
+            workload.networks.append(workload.network_mode)
     return workload
 
 

@@ -1,0 +1,139 @@
+"""systemd units: services that run commands, sockets that listen.
+
+Any `*.service` or `*.socket` unit and its drop-ins, docker's own included.
+Engine access in a unit is mostly a command line: `ExecStart=/usr/bin/docker
+run -v /var/run/docker.sock:...` (watchtower, traefik and agents are often
+run so), a `socat` relay, a `chmod 666` in `ExecStartPost=`. Those go
+through the shell source with their columns kept. An `ExecStart=` that runs
+dockerd is the engine's own configuration, read by `daemonconfig` as for a
+unit a script writes. A socket unit of an engine that listens on TCP
+(`ListenStream=2375`) is that engine listening there.
+
+A unit of an unrelated program costs one scan of its text: its command
+lines reach the shell parser only when they name an engine or a socket.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sockelint import daemonconfig, endpoints, sockets, unitfile
+from sockelint.document import Document
+from sockelint.excerpt import Excerpt
+from sockelint.model import DaemonConfig, EnvVar, Facts, Word
+from sockelint.span import Span
+
+EXEC_KEYS = frozenset(
+    {
+        "ExecStart",
+        "ExecStartPre",
+        "ExecStartPost",
+        "ExecCondition",
+        "ExecReload",
+        "ExecStop",
+        "ExecStopPost",
+    }
+)
+# Every engine, socket path, relay and group grant the rules know names one
+# of these: a command line without any cannot produce a finding.
+_ENGINE_WORDS = re.compile(r"docker|podman|nerdctl|containerd|crio|buildkit|sock", re.I)
+# What an `ExecStart=` running the engine names (`docker daemon` of old).
+_DOCKERD = re.compile(r"dockerd|daemon")
+# A socket unit's TCP listener: `2375`, `0.0.0.0:2375`, `[::]:2375`.
+_TCP_LISTENER = re.compile(
+    r"^(?:(?P<address>\[[^\]]*\]|[^/@:\s][^:\s]*):)?(?P<port>\d+)$"
+)
+# The port docker documents for TLS: a socket unit cannot say whether the
+# service it starts verifies clients, and 2376 is the one that says it does.
+_TLS_PORT = "2376"
+_ORIGIN = "systemd unit"
+_SOCKET_ORIGIN = "systemd socket unit"
+
+
+def parse(document: Document) -> Facts:
+    facts = Facts(document.path, document.kind)
+    if not _ENGINE_WORDS.search(document.text):
+        return facts
+    excerpt = Excerpt.whole(document.path, document.text)
+    add_unit_facts(document.path, excerpt, unitfile.entries(excerpt), facts)
+    return facts
+
+
+def add_unit_facts(
+    path: str, excerpt: Excerpt, found: list[unitfile.Entry], facts: Facts
+) -> None:
+    """What the `[Service]` commands and `[Socket]` listeners of a unit say;
+    the Quadlet source hands its `[Service]` section here too."""
+    daemons: list[DaemonConfig] = []
+    if _DOCKERD.search(excerpt.text):
+        daemons, _ = daemonconfig.read_systemd(excerpt.text, excerpt, _ORIGIN)
+    facts.daemons += daemons
+    facts.daemons += _socket_daemons(path, found)
+
+    env = [
+        EnvVar.assignment(word)
+        for entry in found
+        if entry.section == "Service" and entry.key == "Environment"
+        for word in unitfile.words(entry)
+    ]
+    client = endpoints.client_from_env(env, f"{_ORIGIN} environment")
+    if client is not None:
+        facts.clients.append(client)
+
+    variables = {v.name: v.value for v in env if v.value is not None}
+    specifiers = unitfile.specifiers_for(path)
+    for entry in found:
+        if entry.key not in EXEC_KEYS or not _ENGINE_WORDS.search(entry.text):
+            continue
+        for command in unitfile.exec_commands(entry, variables, specifiers):
+            # dockerd lines are daemonconfig's: read twice, they would be
+            # two daemons with one listener.
+            if command.words and any(
+                _within(command.words[0].span, d.span) for d in daemons
+            ):
+                continue
+            facts.commands.append(command)
+
+
+def _socket_daemons(path: str, found: list[unitfile.Entry]) -> list[DaemonConfig]:
+    listens = [e for e in found if e.section == "Socket" and e.key == "ListenStream"]
+    if not listens or not _engine_socket_unit(path, found, listens):
+        return []
+    daemons: list[DaemonConfig] = []
+    for entry in listens:
+        match = _TCP_LISTENER.match(entry.text)
+        if match is None or match.group("port") == _TLS_PORT:
+            continue
+        address = match.group("address") or ""
+        listener = Word(
+            f"tcp://{address}:{match.group('port')}", entry.span, entry.text
+        )
+        daemons.append(DaemonConfig(entry.span, _SOCKET_ORIGIN, [listener]))
+    return daemons
+
+
+def _engine_socket_unit(
+    path: str, found: list[unitfile.Entry], listens: list[unitfile.Entry]
+) -> bool:
+    """A socket unit that starts an engine: named for one (`docker.socket`,
+    `docker-tcp.socket`), naming an engine's service (`Service=`), or
+    listening on an engine's socket path too."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if name.startswith(("docker", "podman")):
+        return True
+    services = [e for e in found if e.section == "Socket" and e.key == "Service"]
+    if any(e.text.lower().startswith(("docker", "podman")) for e in services):
+        return True
+    specifiers = unitfile.specifiers_for(path)
+    return any(
+        sockets.classify(unitfile.expand_specifiers(e.text, specifiers))
+        is sockets.HostPath.SOCKET
+        for e in listens
+    )
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
