@@ -30,8 +30,9 @@ EXCLUDED_DIRS = frozenset(
 )
 
 # Names whose kind may depend on their first bytes: YAML (compose or
-# Kubernetes), JSON (`docker inspect` output) and extensionless scripts.
-_CONTENT_DECIDES = ("", ".yml", ".yaml", ".json")
+# Kubernetes), JSON (`docker inspect` output), extensionless scripts and
+# `.hcl` (a Nomad job spec, or some other tool's configuration).
+_CONTENT_DECIDES = ("", ".yml", ".yaml", ".json", ".hcl")
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,10 +48,15 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     (".gitlab-ci.yml", "gitlab-ci"),
     ("*.gitlab-ci.yml", "gitlab-ci"),
     (".drone.yml", "drone"),
+    (".drone.yaml", "drone"),
     (".woodpecker.yml", "woodpecker"),
     (".woodpecker.yaml", "woodpecker"),
-    ("azure-pipelines.yml", "azure-pipelines"),
-    ("azure-pipelines.yaml", "azure-pipelines"),
+    ("azure-pipelines*.yml", "azure-pipelines"),
+    ("azure-pipelines*.yaml", "azure-pipelines"),
+    ("*.azure-pipelines.yml", "azure-pipelines"),
+    ("*.azure-pipelines.yaml", "azure-pipelines"),
+    ("bitbucket-pipelines.yml", "bitbucket-pipelines"),
+    ("bitbucket-pipelines.yaml", "bitbucket-pipelines"),
     ("devcontainer.json", "devcontainer"),
     (".devcontainer.json", "devcontainer"),
 )
@@ -68,6 +73,9 @@ def _by_name() -> re.Pattern[str]:
     )
     return re.compile("|".join(alternatives))
 
+
+# `.circleci/config.yml`: the pipeline, whatever else the folder holds.
+_CIRCLECI = ("config.yml", "config.yaml")
 
 _SHEBANG = re.compile(r"^#!\s*\S*(?:/|env\s+)(?:ba|da|k|z)?sh\b")
 
@@ -108,6 +116,10 @@ def _by_path(parts: list[str], name: str, in_chart: bool) -> str | None:
         return "woodpecker"
     if ".gitlab" in parts and name.endswith((".yml", ".yaml")):
         return "gitlab-ci"
+    if len(parts) >= 2 and parts[-2] == ".circleci" and name in _CIRCLECI:
+        return "circleci"
+    if ".azure-pipelines" in parts and name.endswith((".yml", ".yaml")):
+        return "azure-pipelines"
     if ".devcontainer" in parts and name == "devcontainer.json":
         return "devcontainer"
     if name.endswith(".conf") and len(parts) >= 2:
@@ -130,11 +142,50 @@ _K8S_KIND = re.compile(r"^kind\s*:", re.MULTILINE)
 _SERVICES = re.compile(r"^services\s*:", re.MULTILINE)
 
 
+# Azure Pipelines files go by any name (templates, `pipelines/*.yml`): a
+# top-level key of the schema and a step or pool only Azure writes.
+_AZURE_TOP = re.compile(
+    r"^(?:trigger|pr|pool|stages|jobs|steps|resources|extends|parameters"
+    r"|variables|schedules)\s*:",
+    re.MULTILINE,
+)
+_AZURE_MARK = re.compile(
+    r"^\s*(?:-\s+)?vmImage\s*:"
+    r"|^\s*-\s+task\s*:\s*[\w.\-]+@\d"
+    r"|^\s*-\s+(?:script|bash|pwsh|powershell|checkout)\s*:",
+    re.MULTILINE,
+)
+# A GitLab CI file included from elsewhere (`ci/build.yml`): a job at the
+# top level whose `script` sits beside a key only GitLab jobs have. GitHub
+# workflows (`runs-on`, `uses`) and Bitbucket steps also say `script`.
+_GITLAB_JOB = re.compile(r"^[.\w$][^\s:#]*\s*:\s*(?:&\S+\s*)?(?:#.*)?$", re.M)
+_GITLAB_SCRIPT = re.compile(r"^[ \t]+(?:before_)?script\s*:", re.MULTILINE)
+_GITLAB_MARK = re.compile(
+    r"^[ \t]+(?:stage|image|extends|rules|needs|only|except|artifacts)\s*:",
+    re.MULTILINE,
+)
+_NOT_GITLAB = re.compile(r"^\s*(?:-\s+)?(?:runs-on|uses|step)\s*:", re.MULTILINE)
+# A GitHub action's metadata: `runs:` says how it runs.
+_ACTION_RUNS = re.compile(r"^runs\s*:", re.MULTILINE)
+_ACTION_NAMES = ("action.yml", "action.yaml")
+
+
 def _yaml_kind(parts: list[str], head: str) -> str | None:
     if _K8S.search(head) and _K8S_KIND.search(head):
         return "kubernetes"
     if _SERVICES.search(head) and re.search(r"^\s+(image|build)\s*:", head, re.M):
         return "compose"
+    if parts and parts[-1] in _ACTION_NAMES and _ACTION_RUNS.search(head):
+        return "github-actions"
+    if _AZURE_TOP.search(head) and _AZURE_MARK.search(head):
+        return "azure-pipelines"
+    if (
+        _GITLAB_SCRIPT.search(head)
+        and _GITLAB_MARK.search(head)
+        and _GITLAB_JOB.search(head)
+        and not _NOT_GITLAB.search(head)
+    ):
+        return "gitlab-ci"
     return None
 
 

@@ -73,6 +73,25 @@ PIECES = {
         "define V\n",
         "endef\n",
     ],
+    "terraform": [
+        'resource "docker_container" "a" {\n',
+        '  volumes {\n    host_path = "/var/run/docker.sock"\n  }\n',
+        '  env = ["DOCKER_HOST=tcp://h:2375", "${var.x}"]\n',
+        "  user_data = <<-EOF\n    #!/bin/sh\n    docker run -v /:/h x\n  EOF\n",
+        '  command = ["sh", "-c", "dockerd -H tcp://0.0.0.0"]\n',
+        "  x = { a = [for s in var.l : s] }\n",
+        "/* c */ # c\n",
+        "}\n",
+    ],
+    "nomad": [
+        'job "j" {\n',
+        '  group "g" {\n',
+        '    task "t" {\n      driver = "docker"\n',
+        '      config {\n        volumes = ["/run:/run:ro"]\n',
+        '        mount {\n          type = "bind"\n          source = "/"\n        }\n',
+        '      env {\n        DOCKER_HOST = "tcp://h:2375"\n      }\n',
+        "}\n",
+    ],
 }
 NAMES = {
     "compose": "docker-compose.yml",
@@ -80,6 +99,8 @@ NAMES = {
     "dockerfile": "Dockerfile",
     "shell": "run.sh",
     "makefile": "Makefile",
+    "terraform": "main.tf",
+    "nomad": "job.nomad",
 }
 
 

@@ -47,6 +47,10 @@ APPLIES: dict[str, tuple[str, ...]] = {
     "drone": _SCRIPTED,
     "woodpecker": _SCRIPTED,
     "azure-pipelines": _SCRIPTED,
+    "circleci": _SCRIPTED,
+    # Bitbucket refuses `privileged` and host mounts in its own YAML, but a
+    # step's script still runs `docker run` (and the matrix says so).
+    "bitbucket-pipelines": _SCRIPTED,
     "devcontainer": _SCRIPTED,
     # The docker executor's job containers: volumes, privileged, the
     # runner's own client `host`.

@@ -35,6 +35,8 @@ MODULES: dict[str, str] = {
     "drone": "sockelint.sources.drone",
     "woodpecker": "sockelint.sources.drone",
     "azure-pipelines": "sockelint.sources.azure_pipelines",
+    "circleci": "sockelint.sources.circleci",
+    "bitbucket-pipelines": "sockelint.sources.bitbucket_pipelines",
     "markdown": "sockelint.sources.markdown",
     "devcontainer": "sockelint.sources.devcontainer",
 }

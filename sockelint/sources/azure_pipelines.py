@@ -5,7 +5,9 @@ to `docker create`, `volumes`, `ports`, `env`, `mountReadOnly`); a job's
 `container:` and `services:` name them, or give an image inline. Each
 declared container is one `Workload`. `script` and `bash` steps go through
 the shell source, wherever they sit (top-level `steps`, `jobs`, `stages`,
-deployment strategies).
+deployment strategies), as do the inline scripts of the Bash, CmdLine and
+Azure CLI (bash) tasks. `powershell` and `pwsh` steps and the PowerShell
+tasks' inline scripts are split by the `powershell` module instead.
 
 https://learn.microsoft.com/azure/devops/pipelines/yaml-schema/resources-containers-container
 """
@@ -14,12 +16,16 @@ from __future__ import annotations
 
 from sockelint import yamlnodes
 from sockelint.document import Document
-from sockelint.model import Facts, Workload
-from sockelint.sources import ci_common
+from sockelint.model import Command, Facts, Workload
+from sockelint.sources import ci_common, powershell
 from sockelint.sources.ci_common import Yaml
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _SCRIPT_STEPS = ("script", "bash")
+_POWERSHELL_STEPS = ("powershell", "pwsh")
+# Tasks whose `inputs.script` is an inline script, by task name.
+_SHELL_TASKS = ("bash", "cmdline", "shellscript")
+_POWERSHELL_TASKS = ("powershell", "azurepowershell")
 # Steps sit at most this deep (stages, jobs, strategies, hooks).
 _MAX_DEPTH = 30
 
@@ -59,6 +65,33 @@ def _container(yaml: Yaml, node: Node, origin: str) -> Workload | None:
     return workload
 
 
+def _task_name(node: MappingNode) -> str | None:
+    """`task: PowerShell@2` is `powershell`; None for a step that is no task."""
+    task = yamlnodes.scalar(yamlnodes.get(node, "task"))
+    return task.split("@", 1)[0].strip().lower() if task else None
+
+
+def _powershell(yaml: Yaml, node: ScalarNode) -> list[Command]:
+    if yamlnodes.is_null(node) or not str(node.value).strip():
+        return []
+    return powershell.commands(yaml.excerpt(node))
+
+
+def _task_script(yaml: Yaml, task: str | None, inputs: Node, facts: Facts) -> None:
+    """The inline script of a PowerShell task (`script`, or `Inline` for
+    Azure PowerShell), or of Azure CLI, whose `scriptType` says the shell."""
+    script = None
+    for field in ("script", "inline", "Inline", "inlineScript"):
+        script = script or yamlnodes.get(inputs, field)
+    if not isinstance(script, ScalarNode):
+        return
+    kind = (yamlnodes.scalar(yamlnodes.get(inputs, "scriptType")) or "").lower()
+    if task == "azurecli" and kind in ("bash", "sh"):
+        ci_common.add_commands(facts, ci_common.scripts(yaml, script))
+    elif task != "azurecli" or kind in ("ps", "pscore"):
+        ci_common.add_commands(facts, _powershell(yaml, script))
+
+
 def _walk(yaml: Yaml, node: Node, facts: Facts, depth: int) -> None:
     """Every step with a script, and every inline job container."""
     if depth > _MAX_DEPTH:
@@ -70,11 +103,19 @@ def _walk(yaml: Yaml, node: Node, facts: Facts, depth: int) -> None:
     if not isinstance(node, MappingNode):
         return
 
+    task = _task_name(node)
     for key, value in yamlnodes.items(node):
         name = str(key.value)
         if name in _SCRIPT_STEPS and isinstance(value, ScalarNode):
             commands = ci_common.scripts(yaml, value)
             ci_common.add_commands(facts, commands)
+        elif name in _POWERSHELL_STEPS and isinstance(value, ScalarNode):
+            ci_common.add_commands(facts, _powershell(yaml, value))
+        elif name == "inputs" and task in _SHELL_TASKS:
+            script = yamlnodes.get(value, "script")
+            ci_common.add_commands(facts, ci_common.scripts(yaml, script))
+        elif name == "inputs" and task in (*_POWERSHELL_TASKS, "azurecli"):
+            _task_script(yaml, task, value, facts)
         elif name == "container" and isinstance(value, MappingNode):
             workload = _container(yaml, value, "Azure Pipelines job container")
             if workload is not None:

@@ -29,7 +29,52 @@ def parse(document: Document) -> Facts:
         for key, job in yamlnodes.items(yamlnodes.get(root, "jobs")):
             if isinstance(job, MappingNode):
                 _job(yaml, str(key.value), job, workflow_env, facts)
+        _action(yaml, yamlnodes.get(root, "runs"), facts)
     return facts
+
+
+def _action(yaml: Yaml, runs: Node | None, facts: Facts) -> None:
+    """An action's own `runs`: a composite action's steps run in the job
+    that uses it, as its own steps would; a Docker action is a container
+    started with `args` (and `entrypoint`) as its command."""
+    if not isinstance(runs, MappingNode):
+        return
+    using = (yamlnodes.scalar(yamlnodes.get(runs, "using")) or "").lower()
+    if using == "composite":
+        for step in yamlnodes.sequence(yamlnodes.get(runs, "steps")):
+            _step(yaml, step, [], None, facts)
+    elif using == "docker":
+        _docker_action(yaml, runs, facts)
+
+
+def _docker_action(yaml: Yaml, runs: MappingNode, facts: Facts) -> None:
+    image_node = yamlnodes.get(runs, "image")
+    if not isinstance(image_node, ScalarNode) or yamlnodes.is_null(image_node):
+        return
+    image = yaml.word(image_node)
+    name = image.text.removeprefix("docker://")
+    workload = Workload(
+        name,
+        image.span,
+        "GitHub Actions Docker action",
+        image=Word(name, image.span, image.raw),
+        env=ci_common.environment(yaml, yamlnodes.get(runs, "env")),
+        extent=yamlnodes.extent(runs, yaml.path),
+    )
+    words: list[Word] = []
+    for field in ("entrypoint", "args"):
+        node = yamlnodes.get(runs, field)
+        words += [yaml.word(n) for n in ci_common.script_nodes(node)]
+    if words:
+        commands = shell.commands_from_argv(words, runs_in=name)
+        ci_common.add_commands(facts, commands, workload)
+    for field in ("pre-entrypoint", "post-entrypoint"):
+        node = yamlnodes.get(runs, field)
+        words = [yaml.word(n) for n in ci_common.script_nodes(node)]
+        if words:
+            commands = shell.commands_from_argv(words, runs_in=name)
+            ci_common.add_commands(facts, commands, workload)
+    facts.workloads.append(workload)
 
 
 def _job(
