@@ -35,3 +35,23 @@ def test_nginx_stream_relay_is_sl205() -> None:
         "}\n"
     )
     assert _rules("nginx/nginx.conf", text) == [(4, "SL205")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Makefile conditionals are skipped and variables keep the value "
+    "written last, so a flag set only in one branch of `ifeq ... else` "
+    "(the CI branch) is lost when the other branch assigns it too",
+)
+def test_makefile_conditional_branch_mount_is_sl101() -> None:
+    text = (
+        "ifeq ($(CI),true)\n"
+        "DOCKER_FLAGS := -v /var/run/docker.sock:/var/run/docker.sock\n"
+        "else\n"
+        "DOCKER_FLAGS :=\n"
+        "endif\n"
+        "\n"
+        "it:\n"
+        "\tdocker run --rm $(DOCKER_FLAGS) app\n"
+    )
+    assert _rules("Makefile", text) == [(2, "SL101")]

@@ -168,9 +168,7 @@ def _workload(project: _Project, key: ScalarNode, node: MappingNode) -> Workload
         workload.privileged = _pair_span(project, *last["privileged"])
     if "network_mode" in last:
         workload.network_mode = project.word(last["network_mode"][1])
-    for entry in ("entrypoint", "command"):
-        if entry in last:
-            workload.commands += _commands(project, last[entry][1], name)
+    workload.commands += _container_commands(project, last, name)
 
     workload.mounts = _mounts(project, name, pairs)
     for key_node, value, _ in pairs:
@@ -448,6 +446,31 @@ def _labels(project: _Project, node: Node) -> dict[str, str]:
 
 
 # Commands.
+
+
+def _container_commands(
+    project: _Project, last: dict[str, tuple[ScalarNode, Node]], workload: str
+) -> list[Command]:
+    """What the container runs. Compose appends `command` to `entrypoint`,
+    so two lists are one argv (`entrypoint: [sh, -c]` with `command:
+    [script]` runs the script); other spellings are read one by one."""
+    entrypoint = last["entrypoint"][1] if "entrypoint" in last else None
+    command = last["command"][1] if "command" in last else None
+    if isinstance(entrypoint, SequenceNode) and isinstance(command, SequenceNode):
+        from sockelint.sources import shell
+
+        words = [
+            _argv_word(project, item)
+            for node in (entrypoint, command)
+            for item in _scalars(node)
+        ]
+        return list(shell.commands_from_argv(words, runs_in=workload)) if words else []
+
+    commands: list[Command] = []
+    for node in (entrypoint, command):
+        if node is not None:
+            commands += _commands(project, node, workload)
+    return commands
 
 
 def _commands(project: _Project, node: Node, workload: str) -> list[Command]:
