@@ -59,6 +59,9 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("bitbucket-pipelines.yaml", "bitbucket-pipelines"),
     ("devcontainer.json", "devcontainer"),
     (".devcontainer.json", "devcontainer"),
+    ("*.tf", "terraform"),
+    ("*.nomad", "nomad"),
+    ("*.nomad.hcl", "nomad"),
 )
 
 
@@ -102,6 +105,8 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
         return _BY_NAME[int(by_name.lastgroup[1:])][1]
     if name.endswith((".yml", ".yaml")):
         return _yaml_kind(parts, head)
+    if name.endswith(".hcl"):
+        return "nomad" if _NOMAD_JOB.search(head) else None
     if name.endswith(".json") and head.lstrip().startswith("["):
         return "inspect" if '"HostConfig"' in head or '"Mounts"' in head else None
     if _SHEBANG.match(head):
@@ -188,6 +193,9 @@ def _yaml_kind(parts: list[str], head: str) -> str | None:
         return "gitlab-ci"
     return None
 
+
+# A Nomad job spec in a plain `.hcl` file (`*.nomad.hcl` goes by name).
+_NOMAD_JOB = re.compile(r'^\s*job\s+"[^"\n]*"\s*\{', re.MULTILINE)
 
 _FROM = re.compile(r"^\s*FROM\s+\S", re.MULTILINE | re.IGNORECASE)
 _DIRECTIVE_OR_COMMENT = re.compile(r"^\s*(#.*)?$")

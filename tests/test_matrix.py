@@ -76,6 +76,12 @@ APPLIES: dict[str, tuple[str, ...]] = {
     # containers on the default network.
     "quadlet": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
     "default-docker": ("SL201", "SL202"),
+    # docker_container resources run commands, boot scripts run on hosts,
+    # and a proxy container's networks and ports are read.
+    "terraform": (*_SCRIPTED, *_PROXY),
+    # Nomad tasks sit on no compose-style network and their ports are
+    # labels of the group's `network` block, which is not read.
+    "nomad": (*_SCRIPTED, "SL401", "SL402"),
 }
 
 _RULE_IN_FOLDER = re.compile(r"SL\d{3}")
