@@ -59,6 +59,13 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("bitbucket-pipelines.yaml", "bitbucket-pipelines"),
     ("devcontainer.json", "devcontainer"),
     (".devcontainer.json", "devcontainer"),
+    # cloud-init user data kept as a Terraform template, or by its own
+    # suffix; other names are known by their `#cloud-config` first line.
+    ("*.cloud-config", "cloud-init"),
+    ("cloud-init*.tpl", "cloud-init"),
+    ("cloud-config*.tpl", "cloud-init"),
+    ("user-data*.tpl", "cloud-init"),
+    ("user_data*.tpl", "cloud-init"),
     ("*.tf", "terraform"),
     ("*.nomad", "nomad"),
     ("*.nomad.hcl", "nomad"),
@@ -103,6 +110,8 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
     by_name = _by_name().fullmatch(name)
     if by_name and by_name.lastgroup:
         return _BY_NAME[int(by_name.lastgroup[1:])][1]
+    if _CLOUD_CONFIG.match(head):
+        return "cloud-init"
     if name.endswith((".yml", ".yaml")):
         return _yaml_kind(parts, head)
     if name.endswith(".hcl"):
@@ -191,8 +200,48 @@ def _yaml_kind(parts: list[str], head: str) -> str | None:
         and not _NOT_GITLAB.search(head)
     ):
         return "gitlab-ci"
+    if _is_ansible(parts, head):
+        return "ansible"
     return None
 
+
+# cloud-init user data: `#cloud-config` first (after a Jinja header).
+_CLOUD_CONFIG = re.compile(
+    r"(?:##[ \t]*template:[ \t]*jinja[ \t]*\r?\n)?#cloud-config[ \t]*(?:\r?\n|$)"
+)
+# Ansible: a YAML list at the top level (plays or tasks) whose items are
+# plays, or tasks naming a module fully qualified or one of the common
+# ones; in a `tasks/`, `handlers/` or `playbooks/` folder, or named as a
+# playbook, the list alone will do.
+_TOP_LIST = re.compile(r"^-(?:[ \t]|$)", re.MULTILINE)
+_PLAY = re.compile(
+    r"^(?:-[ \t]+|[ \t]+)(?:hosts|import_playbook|ansible\.builtin\.import_playbook)"
+    r"[ \t]*:",
+    re.MULTILINE,
+)
+_MODULE_KEY = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?(?:"
+    r"(?:ansible\.(?:builtin|legacy|posix)|community\.(?:docker|general)"
+    r"|containers\.podman)\.\w+"
+    r"|docker_container|podman_container|docker_compose_v2|shell|command|apt|yum"
+    r"|dnf|package|copy|template|service|systemd|lineinfile|include_tasks"
+    r"|import_tasks|include_role|set_fact|debug|get_url)[ \t]*:",
+    re.MULTILINE,
+)
+_ANSIBLE_FOLDERS = frozenset({"tasks", "handlers", "playbooks"})
+
+
+def _is_ansible(parts: list[str], head: str) -> bool:
+    if not _TOP_LIST.search(head):
+        return False
+    if _PLAY.search(head) or _MODULE_KEY.search(head):
+        return True
+    name = parts[-1] if parts else ""
+    return (
+        bool(_ANSIBLE_FOLDERS.intersection(parts[:-1]))
+        or name.startswith("playbook")
+        or name in ("site.yml", "site.yaml")
+    )
 
 # A Nomad job spec in a plain `.hcl` file (`*.nomad.hcl` goes by name).
 _NOMAD_JOB = re.compile(r'^\s*job\s+"[^"\n]*"\s*\{', re.MULTILINE)
@@ -207,6 +256,8 @@ def kind_of_text(head: str) -> str | None:
     inspect` output or a Dockerfile whose first instruction is FROM."""
     if _SHEBANG.match(head):
         return "shell"
+    if _CLOUD_CONFIG.match(head):
+        return "cloud-init"
     stripped = head.lstrip()
     if stripped.startswith("["):
         return "inspect" if '"HostConfig"' in head or '"Mounts"' in head else None

@@ -76,6 +76,12 @@ APPLIES: dict[str, tuple[str, ...]] = {
     # containers on the default network.
     "quadlet": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
     "default-docker": ("SL201", "SL202"),
+    # Container tasks (with `docker_network` for `internal`), shell tasks,
+    # daemon configs written by `copy`/`lineinfile`, `file` and `user`.
+    "ansible": (*_SCRIPTED, *_PROXY),
+    # `runcmd`/`bootcmd` scripts, daemon configs and compose files written
+    # by `write_files` (a proxy among them), `users` in the docker group.
+    "cloud-init": (*_SCRIPTED, *_PROXY),
     # docker_container resources run commands, boot scripts run on hosts,
     # and a proxy container's networks and ports are read.
     "terraform": (*_SCRIPTED, *_PROXY),

@@ -39,6 +39,8 @@ MODULES: dict[str, str] = {
     "bitbucket-pipelines": "sockelint.sources.bitbucket_pipelines",
     "markdown": "sockelint.sources.markdown",
     "devcontainer": "sockelint.sources.devcontainer",
+    "ansible": "sockelint.sources.ansible",
+    "cloud-init": "sockelint.sources.cloud_init",
     "terraform": "sockelint.sources.terraform",
     "nomad": "sockelint.sources.nomad",
 }
