@@ -245,3 +245,26 @@ def test_nomad_workload_is_named_job_group_task() -> None:
     facts = nomad.parse(Document("j.nomad", text, "nomad"))
 
     assert [w.name for w in facts.workloads] == ["j/g/t"]
+
+
+def test_terraform_variable_default_from_a_sibling_file(tmp_path, capsys) -> None:
+    import json
+
+    from sockelint import cli
+
+    (tmp_path / "variables.tf").write_text(
+        'variable "docker_host" {\n  default = "tcp://10.0.0.9:2375"\n}\n'
+    )
+    (tmp_path / "main.tf").write_text(
+        'provider "docker" {\n  host = var.docker_host\n}\n'
+        'provider "docker" {\n  alias = "b"\n  host = "${var.docker_host}"\n}\n'
+    )
+
+    code = cli.main(["--format", "json", str(tmp_path / "main.tf")])
+    report = json.loads(capsys.readouterr().out)
+
+    assert code == 1
+    assert [(f["line"], f["rule"]) for f in report["findings"]] == [
+        (2, "SL203"),
+        (6, "SL203"),
+    ]

@@ -8,6 +8,11 @@ written as HCL: `volumes` and `mounts` blocks bind host paths, `privileged`,
 the written host path. An image given as `docker_image.x.image_id` is the
 image named by that `docker_image` resource in the same file.
 
+The kubernetes provider's pod resources (`kubernetes_pod`, deployments,
+daemon sets, jobs...) are read as the Kubernetes source reads a manifest:
+a `host_path` volume is one written path, reported once, naming every
+container whose `volume_mount` uses it.
+
 `provider "docker" { host = "tcp://..." }` points Terraform at an engine;
 without `cert_path` or the `*_material` certificates it talks plaintext.
 
@@ -40,6 +45,7 @@ from sockelint.model import (
     Word,
     Workload,
 )
+from sockelint.span import Span
 
 _CERTIFICATES = ("cert_path", "ca_material", "cert_material", "key_material")
 _BOOT_SCRIPTS = (
@@ -54,6 +60,26 @@ _IMAGE_REF = re.compile(
     r"^docker_image\.([A-Za-z0-9_-]+)\.(?:image_id|name|repo_digest|latest)$"
 )
 _NETWORK_REF = re.compile(r"^docker_network\.([A-Za-z0-9_-]+)\.(?:name|id)$")
+# kubernetes provider resources that hold a pod spec (`_v1` names too).
+_KUBERNETES_WORKLOADS = frozenset(
+    {
+        "kubernetes_pod",
+        "kubernetes_deployment",
+        "kubernetes_daemonset",
+        "kubernetes_daemon_set",
+        "kubernetes_stateful_set",
+        "kubernetes_replication_controller",
+        "kubernetes_job",
+        "kubernetes_cron_job",
+    }
+)
+# Where a pod spec sits below the resource: `spec`, `spec.template.spec`,
+# `spec.job_template.spec.template.spec`.
+_POD_PATHS = (
+    ("spec",),
+    ("spec", "template", "spec"),
+    ("spec", "job_template", "spec", "template", "spec"),
+)
 # Sibling files read for variable defaults: a module folder is small.
 _MAX_SIBLINGS = 64
 _MAX_SIBLING_CHARS = 512 * 1024
@@ -78,6 +104,8 @@ def parse(document: Document) -> Facts:
             facts.workloads.append(_container(module, block, block.body, facts))
         elif kind == "docker_service":
             _service(module, block, facts)
+        elif kind.removesuffix("_v1") in _KUBERNETES_WORKLOADS:
+            _kubernetes(values, block, facts)
         elif kind == "docker_network":
             network = _network(values, block)
             facts.networks[network.name] = network
@@ -151,10 +179,10 @@ def _folder_defaults(folder: str) -> tuple[tuple[str, str], ...]:
 
 def _provider(values: Values, block: Block, facts: Facts) -> None:
     host = block.body.value("host")
-    if not isinstance(host, Str):
+    word = values.text_word(host)
+    if word is None:
         return
-    word = values.word(host)
-    text = values.value_text(host)
+    text = values.value_text(host) if isinstance(host, Str) else word.text
     verified = any(block.body.attribute(name) for name in _CERTIFICATES)
     endpoint_word = Word(text, word.span, word.raw)
     origin = "Terraform docker provider"
@@ -337,6 +365,128 @@ def _service(module: _Module, block: Block, facts: Facts) -> None:
             )
             _add_argv(argv, workload, facts)
             facts.workloads.append(workload)
+
+
+# --------------------------------------------------------------------------
+# Kubernetes pods
+
+
+def _kubernetes(values: Values, block: Block, facts: Facts) -> None:
+    """A pod spec's containers with the `host_path` volumes they mount, as
+    the Kubernetes source reads a manifest: one written path, one finding
+    naming every container that mounts it."""
+    spec = _pod_spec(block.body)
+    if spec is None:
+        return
+    metadata = next(iter(block.body.blocks("metadata")), None)
+    pod = (
+        values.resolved(metadata.body.value("name")) if metadata else None
+    ) or block.label(1)
+
+    volumes: dict[str, Word] = {}
+    for volume in spec.blocks("volume"):
+        name = values.resolved(volume.body.value("name"))
+        for host_path in volume.body.blocks("host_path"):
+            path = host_path.body.value("path")
+            if name and isinstance(path, Str):
+                volumes.setdefault(name, values.word(path))
+
+    mounted: dict[str, list[tuple[Workload, str | None, Span | None]]] = {}
+    workloads: list[Workload] = []
+    for container in spec.blocks("container", "init_container"):
+        workload = _pod_container(values, pod, container, facts)
+        workloads.append(workload)
+        for entry in container.body.blocks("volume_mount"):
+            name = values.resolved(entry.body.value("name"))
+            if name not in volumes:
+                continue
+            read_only = entry.body.attribute("read_only")
+            only = None
+            if read_only is not None and hcl.is_true(read_only.value):
+                only = values.attribute_span(read_only)
+            target = values.resolved(entry.body.value("mount_path"))
+            mounted.setdefault(name, []).append((workload, target, only))
+
+    for name, written in volumes.items():
+        holders = mounted.get(name, [])
+        names = list(dict.fromkeys(w.name for w, _, _ in holders))
+        for workload, target, only in holders:
+            workload.mounts.append(_pod_mount(written, target, only, names))
+        if not holders:
+            stand_in = Workload(
+                name=f"{pod} (a pod volume no container mounts yet)",
+                span=values.head(block),
+                origin="Terraform kubernetes pod volume",
+                on_container_network=False,
+            )
+            stand_in.mounts.append(_pod_mount(written, None, None, []))
+            workloads.append(stand_in)
+    facts.workloads += workloads
+
+
+def _pod_spec(body: Body) -> Body | None:
+    for path in _POD_PATHS:
+        current: Body | None = body
+        for name in path:
+            found = current.blocks(name) if current is not None else []
+            current = found[-1].body if found else None
+        if current is not None and current.blocks("container", "init_container"):
+            return current
+    return None
+
+
+def _pod_container(values: Values, pod: str, block: Block, facts: Facts) -> Workload:
+    body = block.body
+    name = values.resolved(body.value("name")) or "container"
+    workload = Workload(
+        name=f"{pod}/{name}",
+        span=values.head(block),
+        origin="Terraform kubernetes container",
+        image=values.text_word(body.value("image")),
+        extent=values.span(block),
+        on_container_network=False,
+    )
+    for context in body.blocks("security_context"):
+        privileged = context.body.attribute("privileged")
+        if privileged is not None and hcl.is_true(privileged.value):
+            workload.privileged = values.attribute_span(privileged)
+    for env in body.blocks("env"):
+        key = values.resolved(env.body.value("name"))
+        value = env.body.value("value")
+        if key is None:
+            continue
+        text = values.value_text(value) if isinstance(value, Str) else None
+        value_span = values.span(value) if value is not None else None
+        workload.env.append(EnvVar(key, text, values.span(env), value_span))
+    for port in body.blocks("port"):
+        host_port = values.resolved(port.body.value("host_port"))
+        if host_port is not None:
+            container_port = values.resolved(port.body.value("container_port"))
+            workload.ports.append(
+                Port(container_port or "", host_port, None, values.span(port))
+            )
+    argv = _strings(values, body.value("command")) + _strings(
+        values, body.value("args")
+    )
+    _add_argv(argv, workload, facts)
+    return workload
+
+
+def _pod_mount(
+    path: Word,
+    target: str | None,
+    read_only: Span | None,
+    holders: list[str],
+) -> Mount:
+    return Mount(
+        source=path,
+        span=path.span,
+        host_path=sockets.normalise(path.text) or None,
+        target=target,
+        read_only=read_only,
+        kind="hostPath",
+        shared_by=holders,
+    )
 
 
 # --------------------------------------------------------------------------
