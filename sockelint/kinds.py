@@ -22,6 +22,9 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("docker-compose*.yml", "compose"),
     ("*.compose.yaml", "compose"),
     ("*.compose.yml", "compose"),
+    # Before `dockerfile.*`: `Dockerfile.md` is a document about one.
+    ("*.md", "markdown"),
+    ("*.markdown", "markdown"),
     ("dockerfile", "dockerfile"),
     ("dockerfile.*", "dockerfile"),
     ("*.dockerfile", "dockerfile"),
@@ -40,8 +43,6 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("*.socket", "systemd"),
     ("*.container", "quadlet"),
     ("*.pod", "quadlet"),
-    ("*.md", "markdown"),
-    ("*.markdown", "markdown"),
     ("jenkinsfile", "jenkins"),
     ("jenkinsfile.*", "jenkins"),
     ("*.jenkinsfile", "jenkins"),
@@ -107,6 +108,8 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
     by_path = _by_path(parts, name, in_chart)
     if by_path:
         return by_path
+    if name.endswith(".dockerignore"):
+        return None  # `Dockerfile.dockerignore`: the ignore file of that build
     by_name = _by_name().fullmatch(name)
     if by_name and by_name.lastgroup:
         return _BY_NAME[int(by_name.lastgroup[1:])][1]
@@ -118,6 +121,9 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
         return "nomad" if _NOMAD_JOB.search(head) else None
     if name.endswith(".json") and head.lstrip().startswith("["):
         return "inspect" if '"HostConfig"' in head or '"Mounts"' in head else None
+    if name.endswith(".json") and head.lstrip().startswith("{"):
+        # One container (`docker inspect --format '{{json .}}'`).
+        return "inspect" if '"HostConfig"' in head and '"Config"' in head else None
     if _SHEBANG.match(head):
         return "shell"
     return None

@@ -382,7 +382,12 @@ class _Walker:
         body = node.child_by_field_name("body")
         if body is not None and body.type == "command":
             writes = self.writes_of(body, targets, heredoc)
+            before = len(self.commands)
             self.command(body, writes)
+            if len(self.commands) > before and _reads_script(
+                self.commands[before].words
+            ):
+                self.script_on_stdin(node)
         elif body is not None:
             self.walk(body)
 
@@ -394,6 +399,19 @@ class _Walker:
             self.stdin = outer
             if heredoc is not None and redirect.type == "heredoc_redirect":
                 self.piped_heredoc(redirect, heredoc)
+
+    def script_on_stdin(self, node: tree_sitter.Node) -> None:
+        """`sh <<EOF`, `ssh host bash -s <<'EOF'`: the heredoc is the
+        script the shell runs, read where it is written."""
+        for redirect in node.children_by_field_name("redirect"):
+            if redirect.type != "heredoc_redirect":
+                continue
+            for child in redirect.children:
+                if child.type == "heredoc_body":
+                    text = self.raw(child)
+                    row, column = self.point(child.start_point)
+                    self.nested_text(text, _inner(self.excerpt, text, row, column))
+                    return
 
     def targets(self, redirect: tree_sitter.Node) -> list[str]:
         if redirect.type != "file_redirect":
@@ -783,6 +801,36 @@ def _dash_c(args: list[Word]) -> Word | None:
         if "c" in text[1:] and index + 1 < len(args):
             return args[index + 1]
     return None
+
+
+def _reads_script(words: list[Word]) -> bool:
+    """Whether the command runs the script on its standard input: a shell
+    with no script operand (`sh`, `bash -s`, `sudo bash -`), or ssh with no
+    remote command (the login shell) or a remote shell that reads it."""
+    program = _program(words[0].text)
+    args = words[1:]
+    if program == "ssh":
+        remote = _ssh_remote(args)
+        if not remote:
+            return True
+        if len(remote) == 1:
+            texts = remote[0].text.split()
+            return bool(texts) and _shell_reads_stdin(texts)
+        return _shell_reads_stdin([w.text for w in remote])
+    return _shell_reads_stdin([w.text for w in words])
+
+
+def _shell_reads_stdin(argv: list[str]) -> bool:
+    if _program(argv[0]) not in SHELLS:
+        return False
+    for text in argv[1:]:
+        if text in ("-s", "-"):
+            return True
+        if text.startswith("-") and "c" in text[1:] and not text.startswith("--"):
+            return False  # `-c STRING`: the string is the script
+        if not text.startswith("-"):
+            return False  # a script file
+    return True
 
 
 def _su_command(args: list[Word]) -> Word | None:
