@@ -111,6 +111,11 @@ _HOSTILE = [
     "jobs: {a: {docker: 5, steps: [{run: {command: [1]}}, {when: 3}]}}\n",
     "definitions: {services: [1], steps: 5}\npipelines: {default: [{step: 4}]}\n",
     "pipelines: {default: [{step: {script: {a: 1}, image: {name: [1]}}}]}\n",
+    "[[runners]]\n[runners.docker]\nservices_privileged = true\n"
+    "allowed_privileged_services = 5\n[[runners.docker.services]]\nname = 5\n",
+    "[[runners.docker.services]]\nname = 'x'\n[[runners]]\n"
+    "[[runners.docker.services]]\n",
+    "sh /unclosed slashy\nsh(/a\\/b/) / 2\n",
 ]
 _KINDS = [
     ("github-actions", ".github/workflows/x.yml"),

@@ -5,7 +5,10 @@ container with its `volumes`, `privileged` and the runner's `environment`:
 one `Workload` per runner. `host` in that table is where the runner's own
 client reaches the engine; with `tls_verify = false` and a `tcp://` host
 it is a plaintext client. A Kubernetes executor's `host_path` volumes and
-`privileged` are read the same way.
+`privileged` are read the same way. `[[runners.docker.services]]` are
+containers of their own beside every job (often `docker:dind`), privileged
+as `services_privileged` (or `privileged`) and `allowed_privileged_services`
+say.
 
 `tomllib` gives no positions, so a small line scanner finds the keys and
 the strings of their values (arrays may run over several lines); `tomllib`
@@ -14,6 +17,7 @@ still checks the file, and a syntax error it reports is an SL000.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -31,6 +35,7 @@ from sockelint.model import (
 from sockelint.sources import ci_common
 from sockelint.span import Span
 
+_SERVICES = "runners.docker.services"
 _TABLE = re.compile(r"^\s*\[\[?\s*(?P<name>[A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-]+)\s*=\s*")
 _ERROR_AT = re.compile(r"at line (?P<line>\d+), column (?P<column>\d+)")
@@ -54,6 +59,8 @@ class _Runner:
     tables: dict[str, dict[str, _Value]] = field(default_factory=dict)
     # `[[runners.kubernetes.volumes.host_path]]` entries, in order.
     host_paths: list[dict[str, _Value]] = field(default_factory=list)
+    # `[[runners.docker.services]]`: services started beside every job.
+    services: list[dict[str, _Value]] = field(default_factory=list)
 
 
 def parse(document: Document) -> Facts:
@@ -104,6 +111,8 @@ def _runners(document: Document) -> list[_Runner]:
                 runners.append(_Runner(span))
             elif table == "runners.kubernetes.volumes.host_path" and runners:
                 runners[-1].host_paths.append({})
+            elif table == _SERVICES and runners:
+                runners[-1].services.append({})
             row += 1
             continue
 
@@ -114,6 +123,8 @@ def _runners(document: Document) -> list[_Runner]:
         value, row = _value(document, row, key.group("key"), key.end())
         if table == "runners.kubernetes.volumes.host_path" and runners[-1].host_paths:
             runners[-1].host_paths[-1][value.key] = value
+        elif table == _SERVICES and runners[-1].services:
+            runners[-1].services[-1][value.key] = value
         else:
             runners[-1].tables.setdefault(table, {})[value.key] = value
     return runners
@@ -181,6 +192,7 @@ def _runner(runner: _Runner, facts: Facts) -> None:
     docker = runner.tables.get("runners.docker")
     if docker is not None:
         facts.workloads.append(_docker_executor(name, runner, docker, env))
+        facts.workloads += _docker_services(name, runner, docker)
         facts.clients += _client(name, docker)
     kubernetes = runner.tables.get("runners.kubernetes")
     if kubernetes is not None or runner.host_paths:
@@ -205,6 +217,39 @@ def _docker_executor(
     if privileged is not None and privileged.text == "true":
         workload.privileged = privileged.span
     return workload
+
+
+def _docker_services(
+    name: str, runner: _Runner, docker: dict[str, _Value]
+) -> list[Workload]:
+    """The services every job of the runner gets. They run privileged when
+    `services_privileged` says so, or, when it is not set, as `privileged`
+    does; `allowed_privileged_services` then narrows that to the images
+    it matches."""
+    privileged = docker.get("services_privileged") or docker.get("privileged")
+    if privileged is None or privileged.text != "true":
+        privileged = None
+    allowed = [w.text for w in _strings(docker.get("allowed_privileged_services"))]
+    restricted = docker.get("allowed_privileged_services") is not None
+
+    services: list[Workload] = []
+    for service in runner.services:
+        image = next(iter(_strings(service.get("name"))), None)
+        if image is None or not image.text:
+            continue
+        alias = _text(service.get("alias"))
+        workload = Workload(
+            alias or image.text,
+            image.span,
+            f"GitLab Runner `{name}` service",
+            image=image,
+        )
+        if privileged is not None and (
+            not restricted or any(fnmatch.fnmatchcase(image.text, a) for a in allowed)
+        ):
+            workload.privileged = privileged.span
+        services.append(workload)
+    return services
 
 
 def _client(name: str, docker: dict[str, _Value]) -> list[ClientEndpoint]:

@@ -74,6 +74,8 @@ class _Scanner:
             return self._string(index, text[index : index + 3])
         if char in "'\"":
             return self._string(index, char)
+        if char == "/" and self._after_script_step():
+            return self._slashy(index)
         if char.isalnum() or char in "_$":
             end = index
             while end < len(text) and (text[end].isalnum() or text[end] in "_$"):
@@ -110,6 +112,35 @@ class _Scanner:
         if index >= len(text):
             self._problem(start, "a quoted string is not closed")
         end = min(index + len(quote), len(text))
+        places.append(self.positions.place(min(index, len(text))))
+        self.tokens.append(
+            _Token("string", "".join(chars), start, end, places, text[start:end])
+        )
+        return end
+
+    def _after_script_step(self) -> bool:
+        """A `/` right after `sh` or `sh(` opens a slashy string; anywhere
+        else it divides, and is not read."""
+        tokens = self.tokens
+        if tokens and tokens[-1].kind == "punct" and tokens[-1].text == "(":
+            tokens = tokens[:-1]
+        return bool(tokens) and tokens[-1].text in _SCRIPT_STEPS
+
+    def _slashy(self, start: int) -> int:
+        r"""A slashy string (`/.../`): no escapes but `\/`; it may run on."""
+        text = self.text
+        index = start + 1
+        chars: list[str] = []
+        places: list[Place] = []
+        while index < len(text) and text[index] != "/":
+            if text.startswith("\\/", index):
+                index += 1
+            chars.append(text[index])
+            places.append(self.positions.place(index))
+            index += 1
+        if index >= len(text):
+            self._problem(start, "a slashy string is not closed")
+        end = min(index + 1, len(text))
         places.append(self.positions.place(min(index, len(text))))
         self.tokens.append(
             _Token("string", "".join(chars), start, end, places, text[start:end])
