@@ -36,6 +36,10 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("*.sh", "shell"),
     ("*.bash", "shell"),
     ("*.zsh", "shell"),
+    ("nginx.conf", "nginx"),
+    ("nginx-*.conf", "nginx"),
+    ("nginx_*.conf", "nginx"),
+    ("*.nginx.conf", "nginx"),
     ("daemon.json", "daemon-json"),
     ("docker.service", "systemd"),
     ("docker.socket", "systemd"),
@@ -148,6 +152,8 @@ def _by_path(parts: list[str], name: str, in_chart: bool) -> str | None:
             return "systemd"
         if folder.endswith((".container.d", ".pod.d")):
             return "quadlet"
+    if _is_nginx_include(parts, name):
+        return "nginx"
     if len(parts) >= 2 and parts[-2] == "default" and name == "docker":
         return "default-docker"
     if name == "config.toml" and "gitlab-runner" in "/".join(parts):
@@ -155,6 +161,20 @@ def _by_path(parts: list[str], name: str, in_chart: bool) -> str | None:
     if in_chart and "templates" in parts and name.endswith((".yaml", ".yml", ".tpl")):
         return "helm" if name.endswith((".yaml", ".yml")) else None
     return None
+
+
+# Where nginx keeps its included files. Other programs keep `.conf` files
+# in `conf.d/` too; the nginx source reads only those that pass traffic
+# on (`proxy_pass`), so theirs cost a substring search and say nothing.
+_NGINX_FOLDERS = frozenset(
+    {"conf.d", "sites-enabled", "sites-available", "http.d", "stream.d"}
+)
+
+
+def _is_nginx_include(parts: list[str], name: str) -> bool:
+    if not name.endswith((".conf", ".conf.template")) or len(parts) < 2:
+        return False
+    return parts[-2] in _NGINX_FOLDERS or "nginx" in parts[:-1]
 
 
 _K8S = re.compile(r"^apiVersion\s*:", re.MULTILINE)
@@ -248,6 +268,7 @@ def _is_ansible(parts: list[str], head: str) -> bool:
         or name.startswith("playbook")
         or name in ("site.yml", "site.yaml")
     )
+
 
 # A Nomad job spec in a plain `.hcl` file (`*.nomad.hcl` goes by name).
 _NOMAD_JOB = re.compile(r'^\s*job\s+"[^"\n]*"\s*\{', re.MULTILINE)

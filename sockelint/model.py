@@ -157,6 +157,20 @@ class ClientEndpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Relay:
+    """A program configured to pass what reaches its listeners on to a
+    socket (an nginx `proxy_pass unix:...`): socat's relay, written as
+    configuration."""
+
+    program: str
+    target: Word  # the socket path passed to, where it is written
+    span: Span  # what passes it on (the directive)
+    listeners: list[Word]  # addresses it listens on; `unix:/path` for sockets
+    # What makes every client prove who it is (a required client certificate).
+    client_auth: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Network:
     name: str
     internal: bool
@@ -182,6 +196,7 @@ class Facts:
     clients: list[ClientEndpoint] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     networks: dict[str, Network] = field(default_factory=dict)
+    relays: list[Relay] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def extend(self, other: Facts) -> None:
@@ -191,4 +206,5 @@ class Facts:
         self.clients += other.clients
         self.commands += other.commands
         self.networks.update(other.networks)
+        self.relays += other.relays
         self.problems += other.problems

@@ -88,6 +88,8 @@ APPLIES: dict[str, tuple[str, ...]] = {
     # Nomad tasks sit on no compose-style network and their ports are
     # labels of the group's `network` block, which is not read.
     "nomad": (*_SCRIPTED, "SL401", "SL402"),
+    # nginx passes traffic on; a `proxy_pass` to an engine socket is a relay.
+    "nginx": ("SL000", "SL205"),
 }
 
 _RULE_IN_FOLDER = re.compile(r"SL\d{3}")

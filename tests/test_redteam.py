@@ -22,23 +22,6 @@ def _rules(path: str, text: str) -> list[tuple[int, str]]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="DESIGN names nginx stream relays under SL205, but there is no "
-    "nginx kind: nginx.conf is not discovered",
-)
-def test_nginx_stream_relay_is_sl205() -> None:
-    text = (
-        "stream {\n"
-        "    server {\n"
-        "        listen 2375;\n"
-        "        proxy_pass unix:/var/run/docker.sock;\n"
-        "    }\n"
-        "}\n"
-    )
-    assert _rules("nginx/nginx.conf", text) == [(4, "SL205")]
-
-
-@pytest.mark.xfail(
-    strict=True,
     reason="Makefile conditionals are skipped and variables keep the value "
     "written last, so a flag set only in one branch of `ifeq ... else` "
     "(the CI branch) is lost when the other branch assigns it too",

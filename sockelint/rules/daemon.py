@@ -253,6 +253,36 @@ def check_socket_relay(facts: Facts) -> Iterator[Finding]:
             "on an internal network with only the calls it needs.",
             f"{socket}",
         )
+    yield from _configured_relays(facts)
+
+
+def _configured_relays(facts: Facts) -> Iterator[Finding]:
+    """Relays written as a program's configuration (nginx): the same
+    exposure when a listener is on the network, unless every client must
+    show a certificate."""
+    for relay in facts.relays:
+        socket = relay.target.text
+        if relay.client_auth is not None or not _is_socket(socket):
+            continue
+        if not any(_listener_on_network(w.text) for w in relay.listeners):
+            continue
+        yield Finding(
+            "SL205",
+            relay.span,
+            f"`{relay.program}` relays the engine socket `{socket}` to the "
+            "network: anyone who reaches the port controls the engine, which "
+            "is root on the host.",
+            "Remove the relay; reach the engine over SSH "
+            "(`DOCKER_HOST=ssh://user@host`), or give the tool a socket proxy "
+            "on an internal network with only the calls it needs.",
+            f"{socket}",
+        )
+
+
+def _listener_on_network(address: str) -> bool:
+    """Any address or port; loopback too, as for socat. A unix socket
+    (`unix:/path`, `/path`) is not the network."""
+    return not address.startswith(("unix:", "/"))
 
 
 def _relay_words(command: Command) -> list[Word]:

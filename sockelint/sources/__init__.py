@@ -37,6 +37,7 @@ MODULES: dict[str, str] = {
     "azure-pipelines": "sockelint.sources.azure_pipelines",
     "circleci": "sockelint.sources.circleci",
     "bitbucket-pipelines": "sockelint.sources.bitbucket_pipelines",
+    "nginx": "sockelint.sources.nginx",
     "markdown": "sockelint.sources.markdown",
     "devcontainer": "sockelint.sources.devcontainer",
     "ansible": "sockelint.sources.ansible",
