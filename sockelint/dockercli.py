@@ -17,6 +17,7 @@ from sockelint import argv, dockerd, roles, truth
 from sockelint.model import (
     ClientEndpoint,
     Command,
+    DaemonConfig,
     EnvVar,
     Facts,
     Mount,
@@ -198,6 +199,34 @@ def _client(command: Command, facts: Facts, program: str, depth: int) -> None:
         _network(command, facts, index + 2)
     elif subcommand[:1] == ["compose"]:
         _compose_run(command, facts, index + 1, f"{program} compose", depth)
+    elif subcommand == ["system", "service"] and program == "podman":
+        facts.daemons.append(_podman_service(command, index + 2))
+
+
+_PODMAN_SERVICE_VALUED = _words("-t --time --cors --tls-cert --tls-key --tls-client-ca")
+
+
+def _podman_service(command: Command, index: int) -> DaemonConfig:
+    """`podman system service [--time=0] tcp:0.0.0.0:8080`: the Podman API,
+    which serves the Docker API too, on the address given (a unix socket
+    when none is). Podman writes `tcp:` and `tcp://` alike."""
+    words = command.words
+    daemon = DaemonConfig(command.span, "podman system service")
+    while index < len(words):
+        word = words[index]
+        name, equals, _ = word.text.partition("=")
+        if name in ("--tls-cert", "--tls-client-ca"):
+            # Podman's own TLS: not judged further (its flags are not
+            # dockerd's, and SL202's advice would not fit).
+            daemon.tlsverify = word.span
+        elif not word.text.startswith("-"):
+            address = word.text
+            if address.lower().startswith("tcp:") and address[4:6] != "//":
+                address = "tcp://" + address[4:]
+            daemon.listeners.append(Word(address, word.span, word.raw))
+            break
+        index += 2 if name in _PODMAN_SERVICE_VALUED and not equals else 1
+    return daemon
 
 
 def _compose_run(
