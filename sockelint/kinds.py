@@ -236,22 +236,22 @@ _CLOUD_CONFIG = re.compile(
     r"(?:##[ \t]*template:[ \t]*jinja[ \t]*\r?\n)?#cloud-config[ \t]*(?:\r?\n|$)"
 )
 # Ansible: a YAML list at the top level (plays or tasks) whose items are
-# plays, or tasks naming a module fully qualified or one of the common
-# ones; in a `tasks/`, `handlers/` or `playbooks/` folder, or named as a
-# playbook, the list alone will do.
+# plays, or tasks naming a module fully qualified (anywhere) or one of the
+# common ones (as a key of a top-level item: Home Assistant's nested
+# `- service:` actions are not tasks); in a `tasks/`, `handlers/` or
+# `playbooks/` folder, or named as a playbook, the list alone will do.
 _TOP_LIST = re.compile(r"^-(?:[ \t]|$)", re.MULTILINE)
 _PLAY = re.compile(
-    r"^(?:-[ \t]+|[ \t]+)(?:hosts|import_playbook|ansible\.builtin\.import_playbook)"
+    r"^(?:-[ \t]+|  )(?:hosts|import_playbook|ansible\.builtin\.import_playbook)"
     r"[ \t]*:",
     re.MULTILINE,
 )
 _MODULE_KEY = re.compile(
-    r"^[ \t]*(?:-[ \t]+)?(?:"
-    r"(?:ansible\.(?:builtin|legacy|posix)|community\.(?:docker|general)"
-    r"|containers\.podman)\.\w+"
-    r"|docker_container|podman_container|docker_compose_v2|shell|command|apt|yum"
-    r"|dnf|package|copy|template|service|systemd|lineinfile|include_tasks"
-    r"|import_tasks|include_role|set_fact|debug|get_url)[ \t]*:",
+    r"^[ \t]*(?:-[ \t]+)?(?:ansible\.(?:builtin|legacy|posix)"
+    r"|community\.(?:docker|general)|containers\.podman)\.\w+[ \t]*:"
+    r"|^(?:-[ \t]+|  )(?:docker_container|podman_container|docker_compose_v2"
+    r"|shell|command|apt|yum|dnf|copy|lineinfile|include_tasks|import_tasks"
+    r"|include_role|set_fact|get_url)[ \t]*:",
     re.MULTILINE,
 )
 _ANSIBLE_FOLDERS = frozenset({"tasks", "handlers", "playbooks"})

@@ -35,6 +35,12 @@ _LIST = "- name: alpha\n  value: 1\n- name: beta\n  value: 2\n"
         ("- import_playbook.yml", "- import_playbook: web.yml\n", "ansible"),
         # Plain lists elsewhere are data, not tasks.
         ("data/items.yml", _LIST, None),
+        # Home Assistant automations: `service:` nested in an action list.
+        (
+            "automations.yaml",
+            "- alias: x\n  action:\n    - service: light.on\n      command: y\n",
+            None,
+        ),
         ("roles/requirements.yml", "- src: geerlingguy.docker\n", None),
         # A mapping in a tasks folder is no task list (role defaults, vars).
         ("roles/web/tasks/vars.yml", "docker_users: [deploy]\n", None),
@@ -180,6 +186,20 @@ _HOSTILE_ANSIBLE = [
     "- hosts: all\n  tasks: &t\n    - shell: echo\n  handlers: *t\n",
     "- hosts: [\n",
 ]
+
+
+def _laughs() -> str:
+    """Blocks of aliases of blocks: 10**9 tasks if each alias were read."""
+    lines = ["- &t0 {shell: 'chmod 666 /var/run/docker.sock'}"]
+    for level in range(1, 10):
+        refs = ", ".join([f"*t{level - 1}"] * 10)
+        lines.append(f"- &t{level} {{block: [{refs}]}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_aliased_blocks_are_read_once() -> None:
+    facts = ansible.parse(Document("x.yml", _laughs(), "ansible"))
+    assert len(facts.commands) == 1
 
 
 @pytest.mark.parametrize("text", _HOSTILE_ANSIBLE)

@@ -128,6 +128,15 @@ class _Scope:
 class _Reader:
     yaml: Yaml
     facts: Facts
+    # Plays and tasks already read: an alias shares one node, and blocks
+    # of aliases of blocks would otherwise be read exponentially often.
+    seen: set[int] = field(default_factory=set)
+
+    def first_time(self, node: Node) -> bool:
+        if id(node) in self.seen:
+            return False
+        self.seen.add(id(node))
+        return True
 
     @property
     def path(self) -> str:
@@ -157,6 +166,8 @@ def _is_play(node: MappingNode) -> bool:
 
 
 def _play(reader: _Reader, play: MappingNode) -> None:
+    if not reader.first_time(play):
+        return
     scope = _within(reader, play, _Scope())
     for name in _TASK_LISTS:
         for task in yamlnodes.sequence(yamlnodes.get(play, name)):
@@ -179,6 +190,8 @@ def _within(reader: _Reader, node: MappingNode, outer: _Scope) -> _Scope:
 
 
 def _task(reader: _Reader, task: MappingNode, outer: _Scope, depth: int) -> None:
+    if not reader.first_time(task):
+        return
     scope = _within(reader, task, outer)
     if depth < _MAX_BLOCK_DEPTH:
         for name in _BLOCKS:
@@ -195,6 +208,10 @@ def _task(reader: _Reader, task: MappingNode, outer: _Scope, depth: int) -> None
         arguments[str(extra_key.value)] = _Arg(
             yamlnodes.span(extra_key, reader.path), extra
         )
+    if _text(arguments.get("state")) == "absent" and module not in _SHELLS:
+        # A container, line, file or user taken away: the fix, not the
+        # problem (`lineinfile` removing `-H tcp://...`).
+        return
     keyword = Word(module, yamlnodes.span(key, reader.path), str(key.value))
     _MODULE_READERS[_family(module)](reader, keyword, value, arguments, scope)
 
@@ -565,8 +582,6 @@ def _user(
     """`groups: docker` (a list, or names separated by commas) or
     `group: docker`: the user joins the group, whether `append` is set or
     the user's groups are replaced."""
-    if _text(arguments.get("state")) == "absent":
-        return
     user = _word(reader, _first(arguments, "name", "user"), scope)
     for name, flag in _USER_GROUPS:
         for group in _group_words(reader, arguments.get(name), scope):

@@ -92,7 +92,11 @@ def _commands(yaml: Yaml, node: Node, facts: Facts) -> None:
     argv run as is."""
     from sockelint.sources import shell
 
+    seen: set[int] = set()
     for item in yamlnodes.sequence(node):
+        if id(item) in seen:
+            continue  # an alias of an item already read
+        seen.add(id(item))
         if isinstance(item, ScalarNode):
             ci_common.add_commands(facts, ci_common.scripts(yaml, item))
         elif isinstance(item, SequenceNode):
