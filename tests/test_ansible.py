@@ -149,6 +149,24 @@ def test_inline_compose_definition_with_jinja() -> None:
     assert _findings(text, "ansible") == [(6, 21, "SL101")]
 
 
+def test_jinja_daemon_json_is_read_through_its_mask() -> None:
+    text = (
+        "- copy:\n"
+        "    dest: /etc/docker/daemon.json\n"
+        "    content: |\n"
+        "      {\n"
+        "      {% if docker_tcp %}\n"
+        '        "hosts": ["tcp://0.0.0.0:2375"], "x": "{{ y }}"\n'
+        "      {% endif %}\n"
+        "      }\n"
+        "- copy:\n"
+        "    dest: /etc/docker/daemon.json\n"
+        '    content: "{{ options | to_nice_json }}"\n'
+    )
+    # The second is no JSON until rendered: nothing, and no SL000.
+    assert _findings(text, "ansible") == [(6, 19, "SL201")]
+
+
 def test_play_vars_resolve_a_mount() -> None:
     text = (
         "- hosts: all\n"

@@ -37,6 +37,13 @@ def written(
         ci_common.add_commands(facts, commands)
     else:
         excerpt = yaml.excerpt(content)
+        if "{{" in text or "{%" in text:
+            # A Jinja template of the config: its actions masked in place
+            # (the first branch of each `if`), so the literal JSON or unit
+            # beneath is read at its own positions.
+            from sockelint.sources import helm
+
+            text = helm.masked(text)[0]
         word = ExcerptWord(text, yamlnodes.span(content, yaml.path), text, excerpt)
         span = writer.span.cover(target.span)
         facts.commands.append(
