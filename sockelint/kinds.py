@@ -192,7 +192,7 @@ _AZURE_TOP = re.compile(
 _AZURE_MARK = re.compile(
     r"^\s*(?:-\s+)?vmImage\s*:"
     r"|^\s*-\s+task\s*:\s*[\w.\-]+@\d"
-    r"|^\s*-\s+(?:script|bash|pwsh|powershell|checkout)\s*:",
+    r"|^\s*-\s+(?:script|bash|pwsh|powershell|checkout|container)\s*:",
     re.MULTILINE,
 )
 # A GitLab CI file included from elsewhere (`ci/build.yml`): a job at the

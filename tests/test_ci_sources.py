@@ -168,6 +168,11 @@ _CI_KINDS = {kind for kind, _ in _KINDS}
             "jobs:\n- job: a\n  steps:\n  - task: Docker@2\n",
             "azure-pipelines",
         ),
+        (
+            "deploy/containers.yml",
+            "resources:\n  containers:\n  - container: b\n    image: x\n",
+            "azure-pipelines",
+        ),
         # A GitLab file included from the main one.
         ("ci/build.yml", "b:\n  stage: build\n  script:\n    - make\n", "gitlab-ci"),
         (

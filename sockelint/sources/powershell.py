@@ -7,7 +7,8 @@ backticks as command substitutions, so these scripts are split here into
 statements and words (quotes, backtick continuations, `;` and `|`
 separators, `#` comments) and each statement is handed to the shell
 source as an argv, which is enough for `docker run -v ...`, `dockerd -H`,
-`socat` and the like. Variables (`$env:X`) are not expanded, and
+`socat` and the like; `$env:NAME = value` is read as `export NAME=value`.
+Variables (`$env:X`) are not expanded, and
 PowerShell's own syntax (script blocks, here-strings, cmdlets) is not
 understood.
 """
@@ -22,6 +23,7 @@ from sockelint.model import Command, Word
 _SEPARATORS = (";", "|")
 # `& docker ...` and `.\tool.exe` call an executable by name.
 _CALL = "&"
+_ENV = "$env:"
 
 
 @dataclass(slots=True)
@@ -42,6 +44,10 @@ def commands(excerpt: Excerpt, *, runs_in: str = "host") -> list[Command]:
             statement = statement[1:]
         if not statement:
             continue
+        assignment = _environment_assignment(statement, excerpt)
+        if assignment is not None:
+            found += shell.commands_from_argv(assignment, runs_in=runs_in)
+            continue
         words = [
             Word(
                 _program(t.text) if i == 0 else t.text,
@@ -52,6 +58,24 @@ def commands(excerpt: Excerpt, *, runs_in: str = "host") -> list[Command]:
         ]
         found += shell.commands_from_argv(words, runs_in=runs_in)
     return found
+
+
+def _environment_assignment(
+    statement: list[_Token], excerpt: Excerpt
+) -> list[Word] | None:
+    """`$env:NAME = value` (or `$env:NAME=value`) as the shell's `export
+    NAME=value`, so `DOCKER_HOST` set this way is a client like any other."""
+    first = statement[0].text
+    if not first.lower().startswith(_ENV):
+        return None
+    name, equals, value = first[len(_ENV) :].partition("=")
+    last = statement[0]
+    if not equals and len(statement) >= 3 and statement[1].text == "=":
+        value, last = statement[2].text, statement[2]
+    elif not equals:
+        return None
+    span = excerpt.span(statement[0].start, last.end)
+    return [Word("export", span, ""), Word(f"{name}={value}", span, "")]
 
 
 def _program(name: str) -> str:
