@@ -167,6 +167,21 @@ def test_jinja_daemon_json_is_read_through_its_mask() -> None:
     assert _findings(text, "ansible") == [(6, 19, "SL201")]
 
 
+def test_long_mount_points_at_source_and_read_only() -> None:
+    text = (
+        "- docker_container:\n"
+        "    name: a\n"
+        "    mounts:\n"
+        "      - source: /run/docker.sock\n"
+        "        target: /var/run/docker.sock\n"
+        "        type: bind\n"
+        "        read_only: yes\n"
+        "      - source: /run/docker.sock\n"
+        "        target: /s\n"  # no `type`: a volume named so, not a bind
+    )
+    assert _findings(text, "ansible") == [(4, 17, "SL101"), (7, 9, "SL102")]
+
+
 def test_play_vars_resolve_a_mount() -> None:
     text = (
         "- hosts: all\n"
