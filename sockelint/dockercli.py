@@ -201,6 +201,52 @@ def _client(command: Command, facts: Facts, program: str, depth: int) -> None:
         _compose_run(command, facts, index + 1, f"{program} compose", depth)
     elif subcommand == ["system", "service"] and program == "podman":
         facts.daemons.append(_podman_service(command, index + 2))
+    elif subcommand == ["service", "update"]:
+        _service_update(command, facts, index + 1, program)
+
+
+# `service update` options that add to the service, as the `run` option
+# with the same effect.
+_UPDATE_ADDS = {
+    "--mount-add": "--mount",
+    "--env-add": "-e",
+    "--group-add": "--group-add",
+    "--publish-add": "-p",
+    "--network-add": "--network",
+    "--container-label-add": "--container-label",
+}
+
+
+_UPDATE_SWITCHES = _words(
+    "-d --detach --force --init --no-healthcheck --no-resolve-image -q --quiet "
+    "--read-only --rollback -t --tty --with-registry-auth"
+)
+
+
+def _service_update(command: Command, facts: Facts, index: int, program: str) -> None:
+    """`docker service update --mount-add type=bind,... SERVICE`: the
+    service's containers get what is added (`*-rm` options take away)."""
+    words = command.words
+    verb = words[index]
+    workload = Workload(
+        name=words[-1].text if len(words) > index + 1 else verb.text,
+        span=verb.span,
+        origin=f"{program} service update",
+        extent=command.span,
+    )
+    position = index + 1
+    while position < len(words) - 1:
+        word = words[position]
+        name, equals, _ = word.text.partition("=")
+        value = _option_value(words, position, name, equals)
+        if name in _UPDATE_ADDS and value is not None:
+            _apply(workload, _UPDATE_ADDS[name], value, word)
+        elif name == "--image" and value is not None:
+            workload.image = _as_word(value)
+        valued = name.startswith("-") and not equals and name not in _UPDATE_SWITCHES
+        position += 2 if valued else 1
+    if workload.mounts or workload.groups or workload.env or workload.ports:
+        facts.workloads.append(workload)
 
 
 _PODMAN_SERVICE_VALUED = _words("-t --time --cors --tls-cert --tls-key --tls-client-ca")
