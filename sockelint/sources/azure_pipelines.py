@@ -31,19 +31,16 @@ _MAX_DEPTH = 30
 
 
 def parse(document: Document) -> Facts:
-    facts = Facts(document.path, document.kind)
-    roots, problems = yamlnodes.documents(document.text, document.path)
-    facts.problems += problems
+    return ci_common.parse_yaml(document, _pipeline)
 
-    yaml = Yaml(document)
-    for root in roots:
-        resources = yamlnodes.get(root, "resources")
-        for item in yamlnodes.sequence(yamlnodes.get(resources, "containers")):
-            workload = _container(yaml, item, "Azure Pipelines container resource")
-            if workload is not None:
-                facts.workloads.append(workload)
-        _walk(yaml, root, facts, 0)
-    return facts
+
+def _pipeline(yaml: Yaml, root: MappingNode, facts: Facts) -> None:
+    resources = yamlnodes.get(root, "resources")
+    for item in yamlnodes.sequence(yamlnodes.get(resources, "containers")):
+        workload = _container(yaml, item, "Azure Pipelines container resource")
+        if workload is not None:
+            facts.workloads.append(workload)
+    _walk(yaml, root, facts, 0)
 
 
 def _container(yaml: Yaml, node: Node, origin: str) -> Workload | None:

@@ -32,27 +32,22 @@ _MAX_DEPTH = 30
 
 
 def parse(document: Document) -> Facts:
-    facts = Facts(document.path, document.kind)
-    roots, problems = yamlnodes.documents(document.text, document.path)
-    facts.problems += problems
+    return ci_common.parse_yaml(document, _pipelines)
 
-    yaml = Yaml(document)
-    for root in roots:
-        if not isinstance(root, MappingNode):
-            continue
-        definitions = yamlnodes.get(root, "definitions")
-        for key, service in yamlnodes.items(yamlnodes.get(definitions, "services")):
-            _service(yaml, key, service, facts)
 
-        image = _image(yaml, yamlnodes.get(root, "image"))
-        seen: set[int] = set()
-        for section in (
-            yamlnodes.get(definitions, "steps"),
-            yamlnodes.get(root, "pipelines"),
-        ):
-            if section is not None:
-                _walk(yaml, section, image, seen, facts, 0)
-    return facts
+def _pipelines(yaml: Yaml, root: MappingNode, facts: Facts) -> None:
+    definitions = yamlnodes.get(root, "definitions")
+    for key, service in yamlnodes.items(yamlnodes.get(definitions, "services")):
+        _service(yaml, key, service, facts)
+
+    image = _image(yaml, yamlnodes.get(root, "image"))
+    seen: set[int] = set()
+    for section in (
+        yamlnodes.get(definitions, "steps"),
+        yamlnodes.get(root, "pipelines"),
+    ):
+        if section is not None:
+            _walk(yaml, section, image, seen, facts, 0)
 
 
 def _image(yaml: Yaml, node: Node | None) -> Word | None:

@@ -11,6 +11,8 @@ through `dockercli`, so they are read exactly as `docker run` reads them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sockelint import dockercli, endpoints, yamlnodes
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
@@ -83,6 +85,24 @@ class Yaml(Positions):
     def excerpt(self, node: ScalarNode) -> Excerpt:
         """The scalar's value with the way back to the file."""
         return yamlnodes.excerpt(node, self.path)
+
+
+RootReader = Callable[["Yaml", MappingNode, Facts], None]
+
+
+def parse_yaml(document: Document, read_root: RootReader) -> Facts:
+    """The frame of every YAML CI source: each document of the file parsed
+    (its problems kept as SL000), each mapping at the top handed to the
+    source's own reader. A list or a scalar at the top is no pipeline."""
+    facts = Facts(document.path, document.kind)
+    roots, problems = yamlnodes.documents(document.text, document.path)
+    facts.problems += problems
+
+    yaml = Yaml(document)
+    for root in roots:
+        if isinstance(root, MappingNode):
+            read_root(yaml, root, facts)
+    return facts
 
 
 def script_nodes(node: Node | None, depth: int = 0) -> list[ScalarNode]:

@@ -30,15 +30,7 @@ _MAX_DEPTH = 20
 
 
 def parse(document: Document) -> Facts:
-    facts = Facts(document.path, document.kind)
-    roots, problems = yamlnodes.documents(document.text, document.path)
-    facts.problems += problems
-
-    yaml = Yaml(document)
-    for root in roots:
-        if isinstance(root, MappingNode):
-            _config(yaml, root, facts)
-    return facts
+    return ci_common.parse_yaml(document, _config)
 
 
 def _config(yaml: Yaml, root: MappingNode, facts: Facts) -> None:

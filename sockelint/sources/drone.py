@@ -33,15 +33,7 @@ class _HostVolume:
 
 
 def parse(document: Document) -> Facts:
-    facts = Facts(document.path, document.kind)
-    roots, problems = yamlnodes.documents(document.text, document.path)
-    facts.problems += problems
-
-    yaml = Yaml(document)
-    for root in roots:
-        if isinstance(root, MappingNode):
-            _pipeline(yaml, root, facts)
-    return facts
+    return ci_common.parse_yaml(document, _pipeline)
 
 
 def _pipeline(yaml: Yaml, root: MappingNode, facts: Facts) -> None:

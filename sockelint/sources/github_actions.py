@@ -19,18 +19,16 @@ from sockelint.yamlnodes import MappingNode, Node, ScalarNode
 
 
 def parse(document: Document) -> Facts:
-    facts = Facts(document.path, document.kind)
-    roots, problems = yamlnodes.documents(document.text, document.path)
-    facts.problems += problems
+    return ci_common.parse_yaml(document, _workflow)
 
-    yaml = Yaml(document)
-    for root in roots:
-        workflow_env = ci_common.environment(yaml, yamlnodes.get(root, "env"))
-        for key, job in yamlnodes.items(yamlnodes.get(root, "jobs")):
-            if isinstance(job, MappingNode):
-                _job(yaml, str(key.value), job, workflow_env, facts)
-        _action(yaml, yamlnodes.get(root, "runs"), facts)
-    return facts
+
+def _workflow(yaml: Yaml, root: MappingNode, facts: Facts) -> None:
+    """A workflow's jobs, or an action's `runs` (action.yml)."""
+    workflow_env = ci_common.environment(yaml, yamlnodes.get(root, "env"))
+    for key, job in yamlnodes.items(yamlnodes.get(root, "jobs")):
+        if isinstance(job, MappingNode):
+            _job(yaml, str(key.value), job, workflow_env, facts)
+    _action(yaml, yamlnodes.get(root, "runs"), facts)
 
 
 def _action(yaml: Yaml, runs: Node | None, facts: Facts) -> None:
