@@ -37,6 +37,8 @@ def _run_by_entrypoint(workload: Workload) -> None:
     program = roles.entrypoint(workload)
     if program is None or not workload.commands or workload.image is None:
         return
+    if workload.entrypoint_replaced:
+        return
     if workload.origin == "dockerfile stage":
         return
     container = workload.commands[0]

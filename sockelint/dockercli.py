@@ -529,6 +529,7 @@ def _inner_commands(
     entrypoint = [_as_word(v) for n, v, _ in options if n == "--entrypoint" and v]
     if entrypoint and entrypoint[-1].text:
         argv = [entrypoint[-1], *argv]
+        workload.entrypoint_replaced = True
     if not argv:
         return
 

@@ -122,6 +122,10 @@ class Workload:
     on_container_network: bool = True
     network_mode: Word | None = None
     commands: list[Command] = field(default_factory=list)
+    # The file replaces the image's entrypoint (compose `entrypoint`,
+    # `--entrypoint`, a pod's `command`): the image's own program, known
+    # by its name in roles.entrypoint, does not run.
+    entrypoint_replaced: bool = False
     labels: dict[str, str] = field(default_factory=dict)
     # The workload's whole extent, for findings about the workload itself.
     extent: Span | None = None

@@ -169,6 +169,7 @@ def _workload(project: _Project, key: ScalarNode, node: MappingNode) -> Workload
     if "network_mode" in last:
         workload.network_mode = project.word(last["network_mode"][1])
     workload.commands += _container_commands(project, last, name)
+    workload.entrypoint_replaced = "entrypoint" in last
 
     workload.mounts = _mounts(project, name, pairs)
     for key_node, value, _ in pairs:

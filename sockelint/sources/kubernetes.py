@@ -383,6 +383,9 @@ def _workload(pod: str, container: Node, reader: _Reader) -> Workload:
     workload.ports = _host_ports(container, path)
     workload.privileged = _privileged(container, path)
     workload.commands = _commands(container, workload.name, path)
+    workload.entrypoint_replaced = bool(
+        yamlnodes.sequence(yamlnodes.get(container, "command"))
+    )
     facts.commands += workload.commands
     return workload
 
