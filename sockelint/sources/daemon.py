@@ -1,7 +1,8 @@
-"""Daemon configs: daemon.json, systemd units and drop-ins, /etc/default/docker.
+"""Daemon configs on their own: daemon.json and /etc/default/docker.
 
 The reading itself is in `sockelint.daemonconfig`, shared with `derive`,
-which reads the same text when a script writes such a file.
+which reads the same text when a script writes such a file, and with
+`sources.systemd_unit`, which reads the dockerd of a unit's `ExecStart`.
 """
 
 from __future__ import annotations
