@@ -165,3 +165,46 @@ def test_prose_and_untagged_fences_are_not_read() -> None:
     )
 
     assert rules(text) == []
+
+
+def test_fence_in_a_block_quote_keeps_its_columns() -> None:
+    text = "> Note\n>\n> ```sh\n> docker run -v /s:/t img\n> ```\n"
+
+    command = facts(text).commands[0]
+
+    assert command.argv == ["docker", "run", "-v", "/s:/t", "img"]
+    assert command.words[2].span == Span("docs/guide.md", 4, 14, 4, 16)
+
+
+def test_block_quote_ending_ends_its_fence() -> None:
+    found = list(markdown.fences(["> ```sh", "> a", "b", "```sh", "c"]))
+
+    # `b` is a paragraph after the quote; the last fence opens anew.
+    assert [(f.lines, f.columns) for f in found] == [(["a"], [2]), (["c"], [0])]
+
+
+def test_indented_yaml_fence_is_read_at_its_columns() -> None:
+    text = (
+        "1. A task:\n\n"
+        "   ```yaml\n"
+        "   - community.docker.docker_container:\n"
+        "       name: agent\n"
+        "       volumes: [/var/run/docker.sock:/var/run/docker.sock]\n"
+        "   ```\n"
+    )
+
+    findings = engine.check(Document("docs/guide.md", text, "markdown"), RULES)
+
+    assert [(f.rule, f.span.line, f.span.column) for f in findings] == [
+        ("SL101", 6, 18)
+    ]
+
+
+def test_ini_fence_is_a_unit_only_with_a_unit_section() -> None:
+    unit = (
+        "```ini\n[Container]\nVolume=/var/run/docker.sock:/var/run/docker.sock\n```\n"
+    )
+    other = "```ini\n[agent]\nVolume=/var/run/docker.sock:/var/run/docker.sock\n```\n"
+
+    assert rules(unit) == [(3, "SL101")]
+    assert rules(other) == []

@@ -56,14 +56,3 @@ def test_traefik_docker_endpoint_is_a_client() -> None:
         "      - --providers.docker.endpoint=tcp://10.0.0.5:2375\n"
     )
     assert _rules("compose.yaml", text) == [(5, "SL203")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Markdown fences inside a block quote (`> ```sh`) are not read",
-)
-def test_markdown_fence_in_block_quote_is_read() -> None:
-    text = (
-        "> ```sh\n> docker run -v /var/run/docker.sock:/var/run/docker.sock x\n> ```\n"
-    )
-    assert _rules("README.md", text) == [(2, "SL101")]
