@@ -219,6 +219,24 @@ def test_terraform_boot_script_without_shebang_is_not_read() -> None:
     assert findings("main.tf", text) == []
 
 
+def test_terraform_cloud_config_user_data_keeps_its_positions() -> None:
+    """Escapes in a quoted string and `<<-` indentation are mapped back
+    character by character."""
+    text = (
+        'resource "aws_instance" "x" {\n'
+        '  user_data = "\\n#cloud-config\\nruncmd:\\n  - chmod 666 /run/docker.sock"\n'
+        "}\n"
+        'resource "aws_instance" "y" {\n'
+        "  user_data = <<-EOT\n"
+        "    #cloud-config\n"
+        "    runcmd: [[socat, TCP-LISTEN:2375, UNIX-CONNECT:/run/docker.sock]]\n"
+        "  EOT\n"
+        "}\n"
+    )
+
+    assert findings("main.tf", text) == [(2, 46, "SL301"), (7, 15, "SL205")]
+
+
 def test_nomad_job_in_a_plain_hcl_file() -> None:
     text = (
         'job "web" {\n  group "g" {\n    task "t" {\n'

@@ -30,12 +30,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field
 
+from sockelint import relocate
 from sockelint.document import Document
-from sockelint.excerpt import Excerpt, ExcerptLine, MappedExcerpt
+from sockelint.excerpt import Excerpt, ExcerptLine
 from sockelint.model import Facts
-from sockelint.span import Span
 
 log = logging.getLogger(__name__)
 
@@ -379,7 +379,7 @@ def _read_as(document: Document, fence: Fence, kind: str) -> Facts:
             fence.column(row) + indent if inside else 0
         )
 
-    _move(found, place, set())
+    relocate.move(found, place)
     return found
 
 
@@ -389,41 +389,6 @@ def _dedented(fence: Fence) -> tuple[list[str], int]:
     written = [line for line in fence.lines if line.strip()]
     indent = min((len(line) - len(line.lstrip(" ")) for line in written), default=0)
     return [line[indent:] for line in fence.lines], indent
-
-
-Place = Callable[[int, int], tuple[int, int]]
-
-
-def _move(value: object, place: Place, seen: set[int]) -> object:
-    """`value` with every position in it (spans, excerpt lines, the places
-    of mapped excerpts) moved from the fence's own text into the file. The
-    facts were just made by the fence's own parse and nothing else holds
-    them, so they are changed in place (frozen ones too); `seen` keeps an
-    object shared between workloads from being moved twice."""
-    if isinstance(value, Span):
-        line, column = place(value.line, value.column)
-        end_line, end_column = place(value.end_line, value.end_column)
-        return replace(
-            value, line=line, column=column, end_line=end_line, end_column=end_column
-        )
-    if isinstance(value, ExcerptLine):
-        line, column = place(value.line, value.column)
-        return replace(value, line=line, column=column)
-    if isinstance(value, MappedExcerpt) and id(value) not in seen:
-        value.places = [[place(*p) for p in row] for row in value.places]
-    if isinstance(value, list):
-        value[:] = [_move(item, place, seen) for item in value]
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            value[key] = _move(item, place, seen)
-    elif is_dataclass(value) and not isinstance(value, type) and id(value) not in seen:
-        seen.add(id(value))
-        for name in (f.name for f in fields(value)):
-            if isinstance(value, MappedExcerpt) and name == "places":
-                continue  # moved above: pairs, not spans
-            moved = _move(getattr(value, name), place, seen)
-            object.__setattr__(value, name, moved)
-    return value
 
 
 def _has_services(lines: list[str]) -> bool:

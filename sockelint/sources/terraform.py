@@ -18,7 +18,9 @@ without `cert_path` or the `*_material` certificates it talks plaintext.
 
 Machines booted with a shell script (`user_data`, `custom_data`,
 `metadata_startup_script`) run it on the host: a script that starts with a
-shebang is read by the shell source with its positions mapped back.
+shebang is read by the shell source, user data that starts with
+`#cloud-config` by the cloud-init source, with their positions mapped back
+(also when written inside `base64encode(...)`).
 
 A value from `var.x` is known when the module declares `variable "x"` with
 a literal `default` in this file or a sibling `*.tf`; other references are
@@ -32,7 +34,7 @@ import os
 import re
 from pathlib import Path
 
-from sockelint import hcl, sockets
+from sockelint import hcl, relocate, sockets
 from sockelint.document import Document
 from sockelint.hcl import Block, Body, Node, ObjectExpr, Ref, Str, Values
 from sockelint.model import (
@@ -48,6 +50,8 @@ from sockelint.model import (
 from sockelint.span import Span
 
 _CERTIFICATES = ("cert_path", "ca_material", "cert_material", "key_material")
+_ENCODERS = ("base64encode", "base64gzip")
+_CLOUD_CONFIG = re.compile(r"#cloud-config[ \t]*(?:\r?\n|$)")
 _BOOT_SCRIPTS = (
     "user_data",
     "custom_data",
@@ -495,7 +499,8 @@ def _pod_mount(
 
 def _boot_scripts(values: Values, block: Block, facts: Facts) -> None:
     """A machine's boot script, wherever the resource keeps it, read as a
-    shell script when it says it is one (a shebang)."""
+    shell script when it says it is one (a shebang), as cloud-init user data
+    when it starts with `#cloud-config`."""
     from sockelint.sources import shell
 
     for node in hcl.walk(block.body):
@@ -506,7 +511,37 @@ def _boot_scripts(values: Values, block: Block, facts: Facts) -> None:
             script = next(
                 (v for k, v in node.items if hcl.key_text(k) in _BOOT_SCRIPTS), None
             )
-        if not isinstance(script, Str) or not script.value.lstrip().startswith("#!"):
+        # `base64encode("...")`: the provider sends the encoded string,
+        # the machine decodes it before reading it.
+        if isinstance(script, hcl.Call) and script.name in _ENCODERS:
+            script = script.args[0] if len(script.args) == 1 else None
+        if not isinstance(script, Str):
             continue
-        commands, _ = shell.parse_excerpt(values.excerpt(script), runs_in="host")
-        facts.commands += commands
+        if script.value.lstrip().startswith("#!"):
+            commands, _ = shell.parse_excerpt(values.excerpt(script), runs_in="host")
+            facts.commands += commands
+        elif _CLOUD_CONFIG.match(script.value.lstrip()):
+            facts.extend(_cloud_config(values, script))
+
+
+def _cloud_config(values: Values, script: Str) -> Facts:
+    """User data read by the cloud-init source as a file of its own, then
+    moved to where each character of the string is written. Its parse
+    errors are dropped, as a shell boot script's are: a template's
+    interpolations can leave YAML that only parses once rendered."""
+    from sockelint.sources import cloud_init
+
+    text = script.value.lstrip()
+    skipped = script.value[: len(script.value) - len(text)]
+    rows = skipped.count("\n")
+    columns = len(skipped) - (skipped.rfind("\n") + 1)
+    excerpt = values.excerpt(script)
+
+    def place(line: int, column: int) -> tuple[int, int]:
+        shift = columns if line == 1 else 0
+        return excerpt.position(line - 1 + rows, column - 1 + shift)
+
+    found = cloud_init.parse(Document(values.path, text, "cloud-init"))
+    found.problems = []
+    relocate.move(found, place)
+    return found
