@@ -23,9 +23,7 @@ def complete(facts: Facts) -> Facts:
         if roles.is_dind(workload):
             facts.daemons += _dind_daemons(workload)
         origin = f"{workload.origin} environment"
-        endpoint = endpoints.client_from_env(workload.env, origin, workload.name)
-        if endpoint is not None:
-            facts.clients.append(endpoint)
+        facts.clients += endpoints.clients_from_env(workload.env, origin, workload.name)
     return facts
 
 

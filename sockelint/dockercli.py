@@ -5,7 +5,8 @@
 CLI parses them (which options take a value, `-itd`, `--opt=value`); the
 arguments after the image are a command that runs inside that workload.
 `dockerd` and `docker daemon` become a daemon config; `-H`/`--host` and
-`DOCKER_HOST` (prefix, assignment, `export`) become client endpoints.
+`DOCKER_HOST` and `CONTAINER_HOST` (prefix, assignment, `export`) become
+client endpoints.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sockelint import argv, dockerd, roles, truth
+from sockelint import argv, dockerd, endpoints, roles, truth
 from sockelint.model import (
     ClientEndpoint,
     Command,
@@ -743,39 +744,42 @@ def _network(command: Command, facts: Facts, index: int) -> None:
 
 
 # --------------------------------------------------------------------------
-# Clients from DOCKER_HOST
+# Clients from DOCKER_HOST (and Podman's CONTAINER_HOST)
 
 
 def _env_clients(command: Command, facts: Facts) -> None:
     """`DOCKER_HOST=tcp://x docker ps`: the prefix points this command at an
     engine."""
     prefix = {w.text.partition("=")[0]: w for w in command.env}
-    host = prefix.get("DOCKER_HOST")
-    if host is None:
-        return
-    verify = prefix.get("DOCKER_TLS_VERIFY")
-    verified = (
-        truth.env_on(verify.text.partition("=")[2])
-        if verify is not None
-        else _script_verifies(command, facts)
-    )
-    _add_client(host, verified, "DOCKER_HOST prefix", command, facts)
+    for name, docker_tls in endpoints.HOST_VARIABLES.items():
+        host = prefix.get(name)
+        if host is None:
+            continue
+        verify = prefix.get("DOCKER_TLS_VERIFY")
+        verified = docker_tls and (
+            truth.env_on(verify.text.partition("=")[2])
+            if verify is not None
+            else _script_verifies(command, facts)
+        )
+        _add_client(host, verified, f"{name} prefix", command, facts)
 
 
 def _assignment_clients(command: Command, facts: Facts) -> None:
     for word in command.words:
-        if word.text.startswith("DOCKER_HOST="):
-            verified = _script_verifies(command, facts)
-            _add_client(word, verified, "DOCKER_HOST assignment", command, facts)
+        name = word.text.partition("=")[0]
+        docker_tls = endpoints.HOST_VARIABLES.get(name)
+        if docker_tls is not None and "=" in word.text:
+            verified = docker_tls and _script_verifies(command, facts)
+            _add_client(word, verified, f"{name} assignment", command, facts)
 
 
 def _add_client(
     word: Word, verified: bool, origin: str, command: Command, facts: Facts
 ) -> None:
-    host = word.text.partition("=")[2]
+    name, _, host = word.text.partition("=")
     if not host:
         return
-    value = _Value(word, len("DOCKER_HOST="))
+    value = _Value(word, len(name) + 1)
     endpoint = Word(host, value.part(0, len(host)), host)
     facts.clients.append(
         ClientEndpoint(endpoint, verified, origin, _workload_of(command))

@@ -5,6 +5,12 @@ One constructor for every place that reads `DOCKER_HOST` and
 shell prefix or assignment in `dockercli`, a Jenkinsfile), so they all
 agree on what "verified" means. It lives apart from `derive` because
 `dockercli` needs it and `derive` imports `dockercli`.
+
+`CONTAINER_HOST` is Podman's `DOCKER_HOST` (podman-remote, `podman
+--remote`): read wherever `DOCKER_HOST` is. `DOCKER_TLS_VERIFY` does not
+speak for it; Podman's own client TLS settings (`--tls-ca`, `--tls-cert`,
+a `system connection`) live outside the files read, so a `tcp://` given
+there is taken for plaintext.
 """
 
 from __future__ import annotations
@@ -27,6 +33,42 @@ def tls_verify_on(value: str | None) -> bool:
     return truth.env_on(value)
 
 
+# The variables that point a client at an engine, and whether
+# `DOCKER_TLS_VERIFY` turns verification on for that client.
+HOST_VARIABLES: dict[str, bool] = {"DOCKER_HOST": True, "CONTAINER_HOST": False}
+
+
+def clients_from_env(
+    env: list[EnvVar],
+    origin: str,
+    workload: str | None = None,
+    *,
+    verified_if_unset: bool = False,
+) -> list[ClientEndpoint]:
+    """The endpoints of an environment's `DOCKER_HOST` and `CONTAINER_HOST`.
+
+    The last setting of a name wins, as in a shell or a compose list.
+    `verified_if_unset` is what to assume when `env` has no
+    `DOCKER_TLS_VERIFY` (a script may export it elsewhere).
+    """
+    found: list[ClientEndpoint] = []
+    for name, docker_tls in HOST_VARIABLES.items():
+        host = _last(env, name)
+        if host is None or not host.value:
+            continue
+
+        verify = _last(env, "DOCKER_TLS_VERIFY") if docker_tls else None
+        verified = (
+            tls_verify_on(verify.value)
+            if verify is not None
+            else verified_if_unset and docker_tls
+        )
+        span = host.value_span or host.span
+        word = Word(host.value, span, host.value)
+        found.append(ClientEndpoint(word, verified, origin, workload))
+    return found
+
+
 def client_from_env(
     env: list[EnvVar],
     origin: str,
@@ -34,22 +76,10 @@ def client_from_env(
     *,
     verified_if_unset: bool = False,
 ) -> ClientEndpoint | None:
-    """The endpoint of an environment's `DOCKER_HOST`, None without one.
-
-    The last setting of a name wins, as in a shell or a compose list.
-    `verified_if_unset` is what to assume when `env` has no
-    `DOCKER_TLS_VERIFY` (a script may export it elsewhere).
-    """
-    host = _last(env, "DOCKER_HOST")
-    if host is None or not host.value:
-        return None
-
-    verify = _last(env, "DOCKER_TLS_VERIFY")
-    verified = tls_verify_on(verify.value) if verify is not None else verified_if_unset
-    span = host.value_span or host.span
-    return ClientEndpoint(
-        Word(host.value, span, host.value), verified, origin, workload
-    )
+    """The first of `clients_from_env` (`DOCKER_HOST` before
+    `CONTAINER_HOST`), None without either."""
+    found = clients_from_env(env, origin, workload, verified_if_unset=verified_if_unset)
+    return found[0] if found else None
 
 
 def _last(env: list[EnvVar], name: str) -> EnvVar | None:

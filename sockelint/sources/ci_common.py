@@ -195,10 +195,10 @@ def variables_of(env: list[EnvVar]) -> dict[str, str]:
 
 
 def clients_of(env: list[EnvVar], origin: str) -> list[ClientEndpoint]:
-    """`DOCKER_HOST` in an environment that is no container's (a step on
-    the runner itself): the same client endpoint a workload's would be."""
-    endpoint = endpoints.client_from_env(env, origin)
-    return [] if endpoint is None else [endpoint]
+    """`DOCKER_HOST` (or `CONTAINER_HOST`) in an environment that is no
+    container's (a step on the runner itself): the same client endpoint a
+    workload's would be."""
+    return endpoints.clients_from_env(env, origin)
 
 
 # --------------------------------------------------------------------------

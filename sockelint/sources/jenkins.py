@@ -10,7 +10,8 @@ strings and remembering where each character is written. Then:
 - `args` of a `docker`/`dockerfile` agent and the string handed to
   `docker.image('x').inside(...)`, `.withRun(...)` or `.run(...)` are
   `docker run` flags: a `Workload` with its mounts;
-- `DOCKER_HOST = '...'` and `'DOCKER_HOST=...'` point a client.
+- `DOCKER_HOST = '...'` and `'DOCKER_HOST=...'` (or `CONTAINER_HOST`)
+  point a client.
 
 A string that runs past its line where Groovy does not allow it is an
 SL000; the scan goes on as if it were closed at its quote.
@@ -194,8 +195,9 @@ def parse(document: Document) -> Facts:
     for index, token in enumerate(tokens):
         if token.kind == "name":
             _at_name(tokens, index, positions, facts)
-        elif token.kind == "string" and token.text.startswith("DOCKER_HOST="):
-            _client(token, len("DOCKER_HOST="), positions, tokens, facts)
+        elif token.kind == "string" and _host_variable(token.text) is not None:
+            name = token.text.partition("=")[0]
+            _client(token, len(name) + 1, positions, tokens, facts)
     return facts
 
 
@@ -215,10 +217,10 @@ def _at_name(
         flags = _argument(tokens, index, "args")
         if flags is not None:
             _agent(tokens, index, flags, positions, facts)
-    elif name == "DOCKER_HOST" and _following(tokens, index, "="):
+    elif name in endpoints.HOST_VARIABLES and _following(tokens, index, "="):
         value = tokens[index + 2] if index + 2 < len(tokens) else None
         if value is not None and value.kind == "string":
-            _client(value, 0, positions, tokens, facts)
+            _client(value, 0, positions, tokens, facts, name)
 
 
 def _is_member(tokens: list[_Token], index: int) -> bool:
@@ -354,23 +356,30 @@ def _word(token: _Token, positions: Positions) -> Word:
     )
 
 
+def _host_variable(text: str) -> str | None:
+    """`DOCKER_HOST` or `CONTAINER_HOST` when `text` is `NAME=value`."""
+    name, equals, _ = text.partition("=")
+    return name if equals and name in endpoints.HOST_VARIABLES else None
+
+
 def _client(
     token: _Token,
     offset: int,
     positions: Positions,
     tokens: list[_Token],
     facts: Facts,
+    name: str | None = None,
 ) -> None:
     host = token.text[offset:]
+    name = name or _host_variable(token.text) or "DOCKER_HOST"
     if not host:
         return
     places = token.places[offset:]
     start, end = places[0], places[max(len(host) - 1, 0)]
     span = Span(positions.path, start[0], start[1], end[0], end[1] + 1)
+    verified = endpoints.HOST_VARIABLES[name] and _verifies(tokens)
     facts.clients.append(
-        ClientEndpoint(
-            Word(host, span, host), _verifies(tokens), "Jenkinsfile environment"
-        )
+        ClientEndpoint(Word(host, span, host), verified, "Jenkinsfile environment")
     )
 
 

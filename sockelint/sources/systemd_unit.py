@@ -76,9 +76,7 @@ def add_unit_facts(
         if entry.section == "Service" and entry.key == "Environment"
         for word in unitfile.words(entry)
     ]
-    client = endpoints.client_from_env(env, f"{_ORIGIN} environment")
-    if client is not None:
-        facts.clients.append(client)
+    facts.clients += endpoints.clients_from_env(env, f"{_ORIGIN} environment")
 
     variables = {v.name: v.value for v in env if v.value is not None}
     specifiers = unitfile.specifiers_for(path)
