@@ -71,6 +71,19 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("cloud-config*.tpl", "cloud-init"),
     ("user-data*.tpl", "cloud-init"),
     ("user_data*.tpl", "cloud-init"),
+    ("taskfile.yml", "taskfile"),
+    ("taskfile.yaml", "taskfile"),
+    ("taskfile.dist.yml", "taskfile"),
+    ("taskfile.dist.yaml", "taskfile"),
+    ("justfile", "justfile"),
+    (".justfile", "justfile"),
+    ("*.just", "justfile"),
+    ("package.json", "package-json"),
+    # direnv sources `.envrc` as a shell script.
+    (".envrc", "shell"),
+    (".env", "dotenv"),
+    (".env.*", "dotenv"),
+    ("*.env", "dotenv"),
     ("*.tf", "terraform"),
     ("*.nomad", "nomad"),
     ("*.nomad.hcl", "nomad"),
@@ -195,6 +208,10 @@ _AZURE_MARK = re.compile(
     r"|^\s*-\s+(?:script|bash|pwsh|powershell|checkout|container)\s*:",
     re.MULTILINE,
 )
+# A Taskfile included from another (`taskfiles/docker.yml`): schema
+# version 3 and a top-level `tasks` mapping.
+_TASKFILE_VERSION = re.compile(r"""^version\s*:\s*['"]?3(?:\.\d+)*['"]?\s*$""", re.M)
+_TASKFILE_TASKS = re.compile(r"^tasks\s*:\s*$", re.MULTILINE)
 # A GitLab CI file included from elsewhere (`ci/build.yml`): a job at the
 # top level whose `script` sits beside a key only GitLab jobs have. GitHub
 # workflows (`runs-on`, `uses`) and Bitbucket steps also say `script`.
@@ -217,6 +234,8 @@ def _yaml_kind(parts: list[str], head: str) -> str | None:
         return "compose"
     if parts and parts[-1] in _ACTION_NAMES and _ACTION_RUNS.search(head):
         return "github-actions"
+    if _TASKFILE_VERSION.search(head) and _TASKFILE_TASKS.search(head):
+        return "taskfile"
     if _AZURE_TOP.search(head) and _AZURE_MARK.search(head):
         return "azure-pipelines"
     if (

@@ -92,6 +92,46 @@ PIECES = {
         '      env {\n        DOCKER_HOST = "tcp://h:2375"\n      }\n',
         "}\n",
     ],
+    "taskfile": [
+        "version: '3'\n",
+        "vars:\n  S: /var/run/docker.sock\n",
+        "env:\n  DOCKER_HOST: tcp://h:2375\n",
+        "tasks:\n",
+        "  up:\n",
+        "    cmds:\n",
+        "      - docker run -v {{.S}}:{{ .S }} x\n",
+        "      - cmd: docker run -v $S:/s x\n",
+        "      - task: up\n",
+        "  short: dockerd -H tcp://0.0.0.0:2375\n",
+        "{{{{.S}}}}\n",
+    ],
+    "justfile": [
+        'set shell := ["bash", "-c"]\n',
+        's := "/var/run/docker.sock"\n',
+        "r := s + '/x' / \"y\"\n",
+        'export DOCKER_HOST := "tcp://h:2375"\n',
+        "up a='b' +c: dep\n",
+        "    @-docker run -v {{s}}:{{ s }} {{{{x}} {{a}}\n",
+        "    #!/usr/bin/env bash\n",
+        "    chmod 666 {{r}} \\\n",
+        '[script("bash")]\n',
+        "\n",
+    ],
+    "package-json": [
+        "{",
+        '"scripts": {',
+        '"up": "docker run -v \\"/var/run/docker.sock:/s\\" x",',
+        '"d": "dockerd -H tcp://0.0.0.0:2375 \\u0041\\n"',
+        "}",
+        ", ",
+        '"name": "x"',
+    ],
+    "dotenv": [
+        "DOCKER_HOST=tcp://h:2375\n",
+        "export DOCKER_HOST='tcp://h:2375' # c\n",
+        'DOCKER_TLS_VERIFY="1\n',
+        "# comment\n",
+    ],
 }
 NAMES = {
     "compose": "docker-compose.yml",
@@ -101,6 +141,10 @@ NAMES = {
     "makefile": "Makefile",
     "terraform": "main.tf",
     "nomad": "job.nomad",
+    "taskfile": "Taskfile.yml",
+    "justfile": "justfile",
+    "package-json": "package.json",
+    "dotenv": ".env",
 }
 
 

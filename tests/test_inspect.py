@@ -75,4 +75,4 @@ def test_broken_json_is_a_problem_with_a_line() -> None:
 
 def test_kind_detection() -> None:
     assert kinds.kind_of("out/inspect.json", _OUTPUT[:4096]) == "inspect"
-    assert kinds.kind_of("package.json", '["a", "b"]') is None
+    assert kinds.kind_of("data.json", '["a", "b"]') is None

@@ -31,4 +31,4 @@ def test_kind_by_name(path: str, kind: str | None) -> None:
 def test_one_inspected_container_is_inspect_output() -> None:
     head = '{"Id": "ab", "Name": "/web", "Config": {}, "HostConfig": {}}'
     assert kinds.kind_of("web.json", head) == "inspect"
-    assert kinds.kind_of("package.json", '{"name": "x", "version": "1"}') is None
+    assert kinds.kind_of("composer.json", '{"name": "x", "version": "1"}') is None

@@ -88,6 +88,17 @@ APPLIES: dict[str, tuple[str, ...]] = {
     # Nomad tasks sit on no compose-style network and their ports are
     # labels of the group's `network` block, which is not read.
     "nomad": (*_SCRIPTED, "SL401", "SL402"),
+    # Task runners run shell lines: anything a script can do, a proxy
+    # started with `docker run` included.
+    "taskfile": (*_SCRIPTED, *_PROXY),
+    # Recipes are read line by line: nothing in a justfile fails to parse
+    # (a line the shell cannot read fails that recipe when it runs).
+    "justfile": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
+    # npm runs each `scripts` value through `sh -c`; a broken package.json
+    # that has scripts is SL000 (one without is not parsed).
+    "package-json": (*_SCRIPTED, *_PROXY),
+    # A `.env` only sets variables: a `DOCKER_HOST` for the folder's clients.
+    "dotenv": ("SL203",),
     # nginx passes traffic on; a `proxy_pass` to an engine socket is a relay.
     "nginx": ("SL000", "SL205"),
 }

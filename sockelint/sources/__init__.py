@@ -44,6 +44,10 @@ MODULES: dict[str, str] = {
     "cloud-init": "sockelint.sources.cloud_init",
     "terraform": "sockelint.sources.terraform",
     "nomad": "sockelint.sources.nomad",
+    "taskfile": "sockelint.sources.taskfile",
+    "justfile": "sockelint.sources.justfile",
+    "package-json": "sockelint.sources.package_json",
+    "dotenv": "sockelint.sources.dotenv",
 }
 
 

@@ -1,0 +1,64 @@
+"""dotenv files (`.env`, `.env.*`, `*.env`): the environment of a folder.
+
+Docker Compose reads the `.env` of the project folder, and so do the
+tools that load one into every command run there (dotenv loaders, a
+Makefile's `include .env` with `export`, an IDE's run configuration), so
+a `DOCKER_HOST=tcp://...` in it points those clients at an engine. It is
+SL203 as anywhere else: unless `DOCKER_TLS_VERIFY` is on in the same
+file, or the host is a socket proxy.
+
+Templates (`.env.example`, `.env.sample`, `.env.dist`) are read the same
+way: the documented setup copies them to `.env` as they are, so their
+value is the one people run with.
+
+Lines are `NAME=value`, optionally after `export`, with single or double
+quotes or a trailing ` # comment`. A file without `DOCKER_HOST` costs one
+substring test and is not read further. `.envrc` (direnv) is a shell
+script and is read by the shell source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sockelint import endpoints
+from sockelint.document import Document
+from sockelint.model import EnvVar, Facts
+from sockelint.span import Span
+
+_LINE = re.compile(
+    r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*=[ \t]*"
+    r"(?P<value>.*)$"
+)
+_NAMES = ("DOCKER_HOST", "DOCKER_TLS_VERIFY")
+
+
+def parse(document: Document) -> Facts:
+    facts = Facts(document.path, document.kind or "dotenv")
+    if "DOCKER_HOST" not in document.text:
+        return facts
+
+    env: list[EnvVar] = []
+    for number, line in enumerate(document.lines, start=1):
+        match = _LINE.match(line)
+        if match and match.group("name") in _NAMES:
+            env.append(_variable(document.path, number, line, match))
+    client = endpoints.client_from_env(env, "dotenv file")
+    if client is not None:
+        facts.clients.append(client)
+    return facts
+
+
+def _variable(path: str, number: int, line: str, match: re.Match[str]) -> EnvVar:
+    """The entry and its value, placed inside the quotes when quoted."""
+    raw = match.group("value").rstrip()
+    start = match.start("value")
+    if raw[:1] in ("'", '"') and raw.find(raw[0], 1) > 0:
+        value = raw[1 : raw.find(raw[0], 1)]
+        start += 1
+    else:
+        comment = re.search(r"(?:^|\s)#", raw)
+        value = (raw[: comment.start()] if comment else raw).strip()
+    whole = Span(path, number, match.start("name") + 1, number, len(line) + 1)
+    value_span = Span(path, number, start + 1, number, start + 1 + max(len(value), 1))
+    return EnvVar(match.group("name"), value, whole, value_span)
