@@ -24,6 +24,8 @@ def complete(facts: Facts) -> Facts:
             facts.daemons += _dind_daemons(workload)
         origin = f"{workload.origin} environment"
         facts.clients += endpoints.clients_from_env(workload.env, origin, workload.name)
+        facts.clients += endpoints.workload_tool_clients(workload)
+    facts.clients += endpoints.host_tool_clients(facts.commands)
     return facts
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sockelint import endpoints, engine
 from sockelint.document import Document
-from sockelint.model import EnvVar
+from sockelint.model import EnvVar, Word
 from sockelint.rules import RULES
 from sockelint.span import Span
 
@@ -57,3 +57,40 @@ def test_jenkinsfile_container_host_is_a_client() -> None:
     assert [(f.rule, f.span.line, f.span.column) for f in findings] == [
         ("SL203", 5, 23)
     ]
+
+
+def words(*texts: str) -> list[Word]:
+    return [Word(t, _AT, t) for t in texts]
+
+
+def test_traefik_endpoint_flag_in_both_forms_and_its_tls() -> None:
+    joined = endpoints.tool_clients(
+        words("--providers.docker.endpoint=tcp://a:2375"), None, [], "t"
+    )
+    spaced = endpoints.tool_clients(
+        words("traefik", "--providers.docker.endpoint", "tcp://a:2375"), None, [], None
+    )
+    tls = endpoints.tool_clients(
+        words(
+            "--providers.docker.endpoint=tcp://a:2376", "--providers.docker.tls.ca=c"
+        ),
+        None,
+        [],
+        "t",
+    )
+
+    assert [(c.host.text, c.tls_verify) for c in joined + spaced + tls] == [
+        ("tcp://a:2375", False),
+        ("tcp://a:2375", False),
+        ("tcp://a:2376", True),
+    ]
+
+
+def test_generic_host_flags_need_the_tool() -> None:
+    flags = words("-H", "tcp://a:2375")
+    verified_env = env(DOCKER_TLS_VERIFY="1")
+
+    assert endpoints.tool_clients(flags, "someone/app", [], "x") == []
+    assert len(endpoints.tool_clients(flags, "portainer-ce", [], "x")) == 1
+    watchtower = endpoints.tool_clients(flags, "watchtower", verified_env, "x")
+    assert [c.tls_verify for c in watchtower] == [True]

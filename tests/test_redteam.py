@@ -38,21 +38,3 @@ def test_makefile_conditional_branch_mount_is_sl101() -> None:
         "\tdocker run --rm $(DOCKER_FLAGS) app\n"
     )
     assert _rules("Makefile", text) == [(2, "SL101")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Traefik's `--providers.docker.endpoint` (and its static config "
-    "`providers.docker.endpoint`) is a Docker API client, but only "
-    "DOCKER_HOST and `-H` are read as clients: a plaintext remote engine "
-    "given there is not SL203",
-)
-def test_traefik_docker_endpoint_is_a_client() -> None:
-    text = (
-        "services:\n"
-        "  traefik:\n"
-        "    image: traefik:v3\n"
-        "    command:\n"
-        "      - --providers.docker.endpoint=tcp://10.0.0.5:2375\n"
-    )
-    assert _rules("compose.yaml", text) == [(5, "SL203")]
