@@ -84,6 +84,7 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     (".env", "dotenv"),
     (".env.*", "dotenv"),
     ("*.env", "dotenv"),
+    ("*.pkr.hcl", "packer"),
     ("*.tf", "terraform"),
     ("*.nomad", "nomad"),
     ("*.nomad.hcl", "nomad"),

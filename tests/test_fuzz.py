@@ -132,6 +132,17 @@ PIECES = {
         'DOCKER_TLS_VERIFY="1\n',
         "# comment\n",
     ],
+    "packer": [
+        'variable "s" {\n  default = "/var/run/docker.sock"\n}\n',
+        'source "docker" "a" {\n',
+        '  volumes = { "${var.s}" = "/s:ro" }\n',
+        '  run_command = ["-v", "/:/h", "--", "{{.Image}}"]\n',
+        "  privileged = true\n",
+        "}\n",
+        'build {\n  sources = ["source.docker.a"]\n',
+        '  provisioner "shell" {\n    inline = ["chmod 666 /var/run/docker.sock"]\n',
+        "  }\n",
+    ],
 }
 NAMES = {
     "compose": "docker-compose.yml",
@@ -145,6 +156,7 @@ NAMES = {
     "justfile": "justfile",
     "package-json": "package.json",
     "dotenv": ".env",
+    "packer": "build.pkr.hcl",
 }
 
 

@@ -99,6 +99,9 @@ APPLIES: dict[str, tuple[str, ...]] = {
     "package-json": (*_SCRIPTED, *_PROXY),
     # A `.env` only sets variables: a `DOCKER_HOST` for the folder's clients.
     "dotenv": ("SL203",),
+    # Image builds: the docker builder's container and provisioner scripts;
+    # no long-running socket proxy is declared there.
+    "packer": _SCRIPTED,
     # nginx passes traffic on; a `proxy_pass` to an engine socket is a relay.
     "nginx": ("SL000", "SL205"),
 }

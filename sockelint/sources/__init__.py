@@ -48,6 +48,7 @@ MODULES: dict[str, str] = {
     "justfile": "sockelint.sources.justfile",
     "package-json": "sockelint.sources.package_json",
     "dotenv": "sockelint.sources.dotenv",
+    "packer": "sockelint.sources.packer",
 }
 
 
