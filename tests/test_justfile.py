@@ -32,10 +32,12 @@ def test_expressions_parameters_and_escaped_braces() -> None:
         "name := base + '/docker.sock'\n"
         "tag := `git describe`\n"
         'run image="alpine:3" +args="": build\n'
-        "    echo {{name}} {{image}} {{tag}} {{{{x}}\n"
+        "    echo {{name}} {{image}} {{tag}} {{{{x}} {{invocation_directory()}}/a\n"
     )
 
-    assert argvs(text) == [["echo", "/var/run/docker.sock", "$image", "$tag", "{{x}}"]]
+    assert argvs(text) == [
+        ["echo", "/var/run/docker.sock", "$image", "$tag", "{{x}}", "$JUST_VALUE/a"]
+    ]
 
 
 def test_recipe_body_ends_at_unindented_line_and_keeps_blank_lines() -> None:

@@ -43,7 +43,35 @@ def test_task_vars_override_global_and_sh_values_stay_unknown() -> None:
         "    cmds: ['docker run -v {{.MNT}}:/h img:{{.TAG}}']\n"
     )
 
-    assert facts(text).commands[0].argv[3:] == ["/:/h", "img:{{.TAG}}"]
+    # An unknown variable is the shell's unknown `${TAG}`.
+    assert facts(text).commands[0].argv[3:] == ["/:/h", "img:$TAG"]
+
+
+def test_defaults_functions_and_vars_built_from_vars() -> None:
+    text = (
+        "version: '3'\n"
+        "vars:\n"
+        "  RUN: /var/run\n"
+        "  SOCK: '{{.RUN}}/docker.sock'\n"
+        "tasks:\n"
+        "  up:\n"
+        "    cmds:\n"
+        '      - docker run -v {{.SOCK}}:/s -v {{.X | default "/:/h"}} '
+        '{{.Y | printf "%s"}}:/y img\n'
+    )
+
+    (command,) = facts(text).commands
+
+    assert command.argv == [
+        "docker",
+        "run",
+        "-v",
+        "/var/run/docker.sock:/s",
+        "-v",
+        "/:/h",
+        "$TASK_VALUE:/y",
+        "img",
+    ]
 
 
 def test_env_is_the_shell_environment_and_task_calls_are_no_shell() -> None:

@@ -12,10 +12,11 @@ interpreter, read when it is a POSIX shell, bash or PowerShell; so is a
 `{{name}}` is replaced before the shell sees the line: by the value of a
 `name := "..."` assignment (string literals joined with `+` or `/`, and
 other assignments), or by `${name}` for a parameter or a value only known
-when just runs; either is placed at the reference, so a finding points
-into the recipe. `export` assignments (or all of them under `set
-export`) are the shell's environment too, so `$NAME` expands, and an
-exported `DOCKER_HOST` points every recipe's clients at an engine.
+when just runs (`$JUST_VALUE` for a function or an `if`); either is placed
+at the reference, so a finding points into the recipe. `export`
+assignments (or all of them under `set export`) are the shell's
+environment too, so `$NAME` expands, and an exported `DOCKER_HOST`
+points every recipe's clients at an engine.
 Reference: https://just.systems/man/en/
 """
 
@@ -50,6 +51,9 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'[^']*'|\"(?:[^\"\\]|\\.)*\")"
     r"|(?P<name>[A-Za-z_][\w-]*)|(?P<op>[+/]))"
 )
+# What an expression only just can evaluate renders to (`{{ if ... }}`,
+# `{{ invocation_directory() }}`): one plain word of unknown value.
+_UNKNOWN = "$JUST_VALUE"
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -317,7 +321,8 @@ def _render(
         if value is None and re.fullmatch(r"[A-Za-z_]\w*", expression):
             value = _Value("${" + expression + "}")
         elif value is None:
-            value = _Value(match.group(0))
+            # A function or an `if`: one word the shell cannot know.
+            value = _Value(_UNKNOWN)
         rendered = value.text.replace("\n", " ")
         text.append(rendered)
         places += [reference] * len(rendered)

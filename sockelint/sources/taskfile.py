@@ -4,13 +4,15 @@
 or `cmd:` in a mapping; `task:` calls another task and `defer:` holds a
 command for the end) or one `cmd`. Task renders `{{.NAME}}` templates
 before the shell sees the line, so a reference to a static `vars`/`env`
-value becomes that value, each of its characters placed at the reference.
+value becomes that value (`{{.NAME | default "x"}}` its default when
+unknown), each of its characters placed at the reference; an unknown
+variable reads as `${NAME}`, another template as one unknown word.
 `env` values (global, then the task's) are also the shell's variables,
 so `$NAME` expands as well. `DOCKER_HOST` in an `env` block points every
 command of that scope at an engine, like a CI step's environment.
 
 Values computed by a command (`sh:`) or by template functions are not
-known and stay as written.
+known.
 Reference: https://taskfile.dev/reference/schema/
 """
 
@@ -26,8 +28,16 @@ from sockelint.sources import ci_common
 from sockelint.sources.ci_common import Yaml
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode
 
-# `{{.NAME}}` and `{{ .NAME }}`: a plain variable, no pipeline or function.
-_TEMPLATE = re.compile(r"\{\{-?\s*\.(?P<name>[A-Za-z_]\w*)\s*-?\}\}")
+_TEMPLATE = re.compile(r"\{\{-?(?P<expr>.*?)-?\}\}")
+# `.NAME`, and `.NAME | default "x"` or `default "x" .NAME`.
+_NAME = re.compile(r"\.(?P<name>[A-Za-z_]\w*)")
+_DEFAULT = re.compile(
+    r'\.(?P<name>[A-Za-z_]\w*)\s*\|\s*default\s+"(?P<default>[^"]*)"'
+    r'|default\s+"(?P<default2>[^"]*)"\s+\.(?P<name2>[A-Za-z_]\w*)'
+)
+# What any other template (a function, a pipeline) renders to: a value
+# only known when Task runs, spelled so the shell reads one plain word.
+_UNKNOWN = "$TASK_VALUE"
 
 
 def parse(document: Document) -> Facts:
@@ -37,7 +47,7 @@ def parse(document: Document) -> Facts:
 def _taskfile(yaml: Yaml, root: MappingNode, facts: Facts) -> None:
     env = ci_common.environment(yaml, yamlnodes.get(root, "env"))
     facts.clients += ci_common.clients_of(env, "Taskfile environment")
-    known = _values(yaml, yamlnodes.get(root, "vars")) | ci_common.variables_of(env)
+    known = _values(yaml, yamlnodes.get(root, "vars"), ci_common.variables_of(env))
 
     for _, task in yamlnodes.items(yamlnodes.get(root, "tasks")):
         _task(yaml, task, env, known, facts)
@@ -53,11 +63,9 @@ def _task(
 
     task_env = ci_common.environment(yaml, yamlnodes.get(task, "env"))
     facts.clients += ci_common.clients_of(task_env, "Taskfile task environment")
-    scope = {
-        **known,
-        **_values(yaml, yamlnodes.get(task, "vars")),
-        **ci_common.variables_of(task_env),
-    }
+    scope = _values(
+        yaml, yamlnodes.get(task, "vars"), known | ci_common.variables_of(task_env)
+    )
     shell_variables = ci_common.variables_of([*env, *task_env])
     nodes = _command_nodes(yamlnodes.get(task, "cmds"))
     nodes += _command_nodes(yamlnodes.get(task, "cmd"))
@@ -100,14 +108,36 @@ def _commands(
         facts.commands += commands
 
 
-def _values(yaml: Yaml, node: Node | None) -> dict[str, str]:
-    """Static `vars` values, for `{{.NAME}}`; a `sh:` value has none."""
-    return ci_common.variables_of(ci_common.environment(yaml, node))
+def _values(yaml: Yaml, node: Node | None, known: dict[str, str]) -> dict[str, str]:
+    """`known` with the static `vars` of `node` added, in order, each one's
+    own `{{.NAME}}` rendered; a `sh:` value has none."""
+    scope = dict(known)
+    for variable in ci_common.environment(yaml, node):
+        if variable.value is not None:
+            scope[variable.name] = _TEMPLATE.sub(
+                lambda m: _value_of(m.group("expr"), scope), variable.value
+            )
+    return scope
+
+
+def _value_of(expression: str, scope: dict[str, str]) -> str:
+    """What one `{{ ... }}` renders to, as far as it is known."""
+    expression = expression.strip()
+    name = _NAME.fullmatch(expression)
+    if name:
+        return scope.get(name.group("name"), "${" + name.group("name") + "}")
+    default = _DEFAULT.fullmatch(expression)
+    if default:
+        variable = default.group("name") or default.group("name2")
+        fallback = default.group("default") or default.group("default2") or ""
+        return scope.get(variable) or fallback
+    return _UNKNOWN
 
 
 def rendered(excerpt: Excerpt, scope: dict[str, str]) -> Excerpt:
-    """The excerpt with `{{.NAME}}` replaced by known values, each character
-    of a value placed at the reference that brought it in."""
+    """The excerpt with each `{{ ... }}` rendered (a known value, `${NAME}`
+    for an unknown variable, `$TASK_VALUE` for anything else), each
+    character placed at the template that brought it in."""
     text = excerpt.text
     if "{{" not in text:
         return excerpt
@@ -118,12 +148,9 @@ def rendered(excerpt: Excerpt, scope: dict[str, str]) -> Excerpt:
     for row, line in enumerate(rows):
         index = 0
         for match in _TEMPLATE.finditer(line):
-            name = match.group("name")
-            if name not in scope:
-                continue
             _copy(excerpt, row, line, index, match.start(), out, places)
             place = excerpt.position(row, match.start())
-            value = scope[name].replace("\n", " ")
+            value = _value_of(match.group("expr"), scope).replace("\n", " ")
             out.append(value)
             places += [place] * len(value)
             index = match.end()
