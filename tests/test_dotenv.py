@@ -42,3 +42,11 @@ def test_kinds_of_env_files() -> None:
     assert kinds.kind_of("deploy/prod.env", "") == "dotenv"
     assert kinds.kind_of(".envrc", "") == "shell"
     assert kinds.kind_of("env.sh", "") == "shell"
+
+
+def test_podman_container_host_is_a_client_too() -> None:
+    (client,) = facts("CONTAINER_HOST=tcp://p:8888\nDOCKER_TLS_VERIFY=1\n").clients
+
+    assert client.host.text == "tcp://p:8888"
+    # DOCKER_TLS_VERIFY speaks for docker clients only.
+    assert not client.tls_verify

@@ -5,15 +5,17 @@ tools that load one into every command run there (dotenv loaders, a
 Makefile's `include .env` with `export`, an IDE's run configuration), so
 a `DOCKER_HOST=tcp://...` in it points those clients at an engine. It is
 SL203 as anywhere else: unless `DOCKER_TLS_VERIFY` is on in the same
-file, or the host is a socket proxy.
+file, or the host is a socket proxy. Podman's `CONTAINER_HOST` is read the
+same way.
 
 Templates (`.env.example`, `.env.sample`, `.env.dist`) are read the same
 way: the documented setup copies them to `.env` as they are, so their
 value is the one people run with.
 
 Lines are `NAME=value`, optionally after `export`, with single or double
-quotes or a trailing ` # comment`. A file without `DOCKER_HOST` costs one
-substring test and is not read further. `.envrc` (direnv) is a shell
+quotes or a trailing ` # comment`. A file that names neither
+`DOCKER_HOST` nor `CONTAINER_HOST` costs a substring test or two and is
+not read further. `.envrc` (direnv) is a shell
 script and is read by the shell source.
 """
 
@@ -30,12 +32,12 @@ _LINE = re.compile(
     r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*=[ \t]*"
     r"(?P<value>.*)$"
 )
-_NAMES = ("DOCKER_HOST", "DOCKER_TLS_VERIFY")
+_NAMES = (*endpoints.HOST_VARIABLES, "DOCKER_TLS_VERIFY")
 
 
 def parse(document: Document) -> Facts:
     facts = Facts(document.path, document.kind or "dotenv")
-    if "DOCKER_HOST" not in document.text:
+    if not any(name in document.text for name in endpoints.HOST_VARIABLES):
         return facts
 
     env: list[EnvVar] = []
@@ -43,9 +45,7 @@ def parse(document: Document) -> Facts:
         match = _LINE.match(line)
         if match and match.group("name") in _NAMES:
             env.append(_variable(document.path, number, line, match))
-    client = endpoints.client_from_env(env, "dotenv file")
-    if client is not None:
-        facts.clients.append(client)
+    facts.clients += endpoints.clients_from_env(env, "dotenv file")
     return facts
 
 

@@ -15,8 +15,8 @@ other assignments), or by `${name}` for a parameter or a value only known
 when just runs (`$JUST_VALUE` for a function or an `if`); either is placed
 at the reference, so a finding points into the recipe. `export`
 assignments (or all of them under `set export`) are the shell's
-environment too, so `$NAME` expands, and an exported `DOCKER_HOST`
-points every recipe's clients at an engine.
+environment too, so `$NAME` expands, and an exported `DOCKER_HOST` (or
+Podman's `CONTAINER_HOST`) points every recipe's clients at an engine.
 Reference: https://just.systems/man/en/
 """
 
@@ -96,9 +96,7 @@ def parse(document: Document) -> Facts:
             for name, value in read.values.items()
             if name not in read.exported
         ]
-    client = endpoints.client_from_env(environment, "justfile export")
-    if client is not None:
-        facts.clients.append(client)
+    facts.clients += endpoints.clients_from_env(environment, "justfile export")
 
     shell_variables = {v.name: v.value for v in environment if v.value is not None}
     for recipe in read.recipes:
