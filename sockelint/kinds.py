@@ -85,6 +85,7 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     (".env.*", "dotenv"),
     ("*.env", "dotenv"),
     ("*.pkr.hcl", "packer"),
+    ("*.pkr.json", "packer"),
     ("*.tf", "terraform"),
     ("*.nomad", "nomad"),
     ("*.nomad.hcl", "nomad"),
@@ -137,6 +138,8 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
         return _yaml_kind(parts, head)
     if name.endswith(".hcl"):
         return "nomad" if _NOMAD_JOB.search(head) else None
+    if name.endswith(".json") and _PACKER_LEGACY.search(head):
+        return "packer"
     if name.endswith(".json") and head.lstrip().startswith("["):
         return "inspect" if '"HostConfig"' in head or '"Mounts"' in head else None
     if name.endswith(".json") and head.lstrip().startswith("{"):
@@ -290,6 +293,8 @@ def _is_ansible(parts: list[str], head: str) -> bool:
     )
 
 
+# A legacy Packer JSON template: a top-level `builders` list of objects.
+_PACKER_LEGACY = re.compile(r'"builders"\s*:\s*\[\s*\{[^{}]*"type"\s*:')
 # A Nomad job spec in a plain `.hcl` file (`*.nomad.hcl` goes by name).
 _NOMAD_JOB = re.compile(r'^\s*job\s+"[^"\n]*"\s*\{', re.MULTILINE)
 

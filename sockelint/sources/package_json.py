@@ -42,7 +42,7 @@ def parse(document: Document) -> Facts:
         value = member.value
         if value.kind != "string" or not value.text or not value.text.strip():
             continue
-        excerpt = _excerpt(document, value)
+        excerpt = string_excerpt(document, value)
         if excerpt is None:
             continue
         # npm fails that script when it runs; not the file's error.
@@ -51,9 +51,10 @@ def parse(document: Document) -> Facts:
     return facts
 
 
-def _excerpt(document: Document, node: jsonspans.Node) -> MappedExcerpt | None:
-    """The string's value with the file place of each character: an escape
-    puts its one character at the backslash."""
+def string_excerpt(document: Document, node: jsonspans.Node) -> MappedExcerpt | None:
+    """A JSON string's value with the file place of each character: an
+    escape puts its one character at the backslash. (Packer's JSON
+    templates read their scripts through it too.)"""
     span = node.span
     if span.line != span.end_line or span.line > len(document.lines):
         return None  # JSON strings hold no raw line breaks

@@ -1,5 +1,6 @@
 """Packer templates (`*.pkr.hcl`): the docker builder's container and the
-shell provisioners' scripts.
+shell provisioners' scripts. JSON templates are read by
+sources.packer_json.
 
 A `source "docker" "name"` block is the container Packer builds an image
 in (`docker run` behind the scenes): its `image`, `privileged = true`,
@@ -28,6 +29,11 @@ _LOCAL = ("shell-local",)
 
 
 def parse(document: Document) -> Facts:
+    if document.path.lower().endswith(".json"):
+        from sockelint.sources import packer_json
+
+        return packer_json.parse(document)
+
     facts = Facts(document.path, document.kind or "packer")
     parsed = hcl.parse(document.text, document.path)
     facts.problems += parsed.problems
