@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sockelint import kinds
 from sockelint.document import Document
 from sockelint.model import Facts
@@ -50,3 +52,25 @@ def test_podman_container_host_is_a_client_too() -> None:
     assert client.host.text == "tcp://p:8888"
     # DOCKER_TLS_VERIFY speaks for docker clients only.
     assert not client.tls_verify
+
+
+def test_value_a_compose_file_beside_interpolates_is_reported_there(
+    tmp_path: Path,
+) -> None:
+    from sockelint import engine
+    from sockelint.rules import RULES
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: docker:cli\n"
+        "    environment:\n      DOCKER_HOST: ${DOCKER_HOST}\n"
+    )
+    text = "DOCKER_HOST=tcp://builder:2375\n"
+    env = tmp_path / ".env"
+    env.write_text(text)
+
+    quiet = Document(".env", text, "dotenv", str(env))
+    assert engine.check(quiet, RULES) == []
+
+    # Without that compose file the setting is the folder's clients'.
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: x\n")
+    assert [f.rule for f in engine.check(quiet, RULES)] == ["SL203"]

@@ -8,6 +8,11 @@ SL203 as anywhere else: unless `DOCKER_TLS_VERIFY` is on in the same
 file, or the host is a socket proxy. Podman's `CONTAINER_HOST` is read the
 same way.
 
+A `.env` beside a compose file that interpolates the variable
+(`DOCKER_HOST: ${DOCKER_HOST}`) gives its value to that service, and the
+compose source reports it there; this file then says nothing about it,
+so one setting is one finding.
+
 Templates (`.env.example`, `.env.sample`, `.env.dist`) are read the same
 way: the documented setup copies them to `.env` as they are, so their
 value is the one people run with.
@@ -22,17 +27,30 @@ script and is read by the shell source.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sockelint import endpoints
 from sockelint.document import Document
 from sockelint.model import EnvVar, Facts
 from sockelint.span import Span
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 _LINE = re.compile(
     r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*=[ \t]*"
     r"(?P<value>.*)$"
 )
 _NAMES = (*endpoints.HOST_VARIABLES, "DOCKER_TLS_VERIFY")
+# The files Compose finds by itself, and reads this folder's `.env` for.
+_COMPOSE_FILES = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+)
+_MAX_COMPOSE = 2 * 1024 * 1024
 
 
 def parse(document: Document) -> Facts:
@@ -45,8 +63,31 @@ def parse(document: Document) -> Facts:
         match = _LINE.match(line)
         if match and match.group("name") in _NAMES:
             env.append(_variable(document.path, number, line, match))
+    interpolated = _interpolated(document.location)
+    env = [v for v in env if not interpolated(v.name)]
     facts.clients += endpoints.clients_from_env(env, "dotenv file")
     return facts
+
+
+def _interpolated(location: str | None) -> Callable[[str], bool]:
+    """Whether a compose file beside this `.env` writes `${NAME}`: then the
+    compose source reports the value where a service gets it, and this
+    file stays quiet (one problem, one finding)."""
+    texts: list[str] = []
+    if location and Path(location).name == ".env":
+        for name in _COMPOSE_FILES:
+            path = Path(location).parent / name
+            try:
+                if path.is_file() and path.stat().st_size <= _MAX_COMPOSE:
+                    texts.append(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+
+    def written(variable: str) -> bool:
+        reference = re.compile(rf"\$\{{?{re.escape(variable)}\b")
+        return any(reference.search(text) for text in texts)
+
+    return written
 
 
 def _variable(path: str, number: int, line: str, match: re.Match[str]) -> EnvVar:
