@@ -75,3 +75,40 @@ def test_inline_recipe_after_semicolon() -> None:
 
     assert run.argv == ["docker", "run", "img"]
     assert run.words[0].span == Span("Makefile", 1, 12, 1, 18)
+
+
+def test_both_branches_of_a_conditional_are_read_once_each() -> None:
+    text = (
+        "ifeq ($(CI),true)\n"
+        "FLAGS := -v /ci:/ci\n"
+        "else\n"
+        "FLAGS := -v /dev:/dev\n"
+        "endif\n"
+        "run:\n"
+        "\tdocker run $(FLAGS) img\n"
+        "\techo same in every reading\n"
+    )
+
+    found = [c.argv for c in commands(text)]
+
+    assert sorted(found) == [
+        ["docker", "run", "-v", "/ci:/ci", "img"],
+        ["docker", "run", "-v", "/dev:/dev", "img"],
+        ["echo", "same", "in", "every", "reading"],
+    ]
+
+
+def test_append_after_a_conditional_reaches_every_value() -> None:
+    text = (
+        "FLAGS := -t\n"
+        "ifdef CI\nFLAGS := -v /ci:/ci\nendif\n"
+        "FLAGS += --rm\n"
+        "run:\n\tdocker run $(FLAGS) img\n"
+    )
+
+    found = sorted(c.argv for c in commands(text))
+
+    assert found == [
+        ["docker", "run", "-t", "--rm", "img"],
+        ["docker", "run", "-v", "/ci:/ci", "--rm", "img"],
+    ]

@@ -7,6 +7,13 @@ ones for their target) and recipes are expanded with the final values:
 becomes the shell's `$(cmd)`. An unknown variable becomes the shell's
 `${NAME}`, which is what the environment would supply.
 
+Conditionals (`ifeq`, `ifneq`, `ifdef`, `ifndef`) are not evaluated: every
+branch is code that may run. A variable assigned inside one keeps each
+value it may have (the one a branch gives, and the one it replaces), and a
+recipe is read once with the final values and once more for each further
+value, so a flag set only in the CI branch is seen even when the other
+branch clears it.
+
 Every character of the expanded recipe remembers the file position it came
 from, so a `-v` found by the shell source points at the recipe line, or at
 the `$(DOCKER_RUN)` reference that brought it in.
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sockelint import sockets
 from sockelint.document import Document
@@ -34,7 +42,12 @@ _DIRECTIVE = re.compile(
     r"|vpath|unexport|undefine)\b"
 )
 _DEFINE = re.compile(r"^\s*(?:(?:export|override)\s+)*define\s+(?P<name>\S+)")
+_CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef)\b")
+_ENDIF = re.compile(r"^\s*endif\b")
 _MAX_DEPTH = 12
+# Further readings of a recipe for the values conditionals may leave: a
+# bound keeps a Makefile of many branches from costing a parse each.
+_MAX_VARIANTS = 4
 _SPECIAL = {"MAKE": "make", "SHELL": "/bin/sh", "RM": "rm -f"}
 
 Position = tuple[int, int]
@@ -82,30 +95,79 @@ class _Mapped(Excerpt):
 
 def parse(document: Document) -> Facts:
     facts = Facts(document.path, "makefile")
-    variables, target_variables, rules = _read(document.lines)
+    made = _read(document.lines)
 
-    for rule in rules:
-        scope = dict(variables)
-        for target in rule.targets:
-            scope.update(target_variables.get(target, {}))
-        excerpt = _recipe_excerpt(document.path, rule, scope)
-        if excerpt is None:
-            continue
-        commands, problems = shell.parse_excerpt(excerpt)
-        facts.commands += commands
-        facts.problems += problems
+    variants = _variants(made)
+    for rule in made.rules:
+        seen: set[object] = set()
+        texts: set[str] = set()
+        for values in variants:
+            scope = dict(values)
+            for target in rule.targets:
+                scope.update(made.target_variables.get(target, {}))
+            excerpt = _recipe_excerpt(document.path, rule, scope)
+            if excerpt is None or excerpt.text in texts:
+                continue  # no conditional value reaches this recipe
+            texts.add(excerpt.text)
+            commands, problems = shell.parse_excerpt(excerpt)
+            facts.commands += _unseen(commands, seen)
+            facts.problems += _unseen(problems, seen)
     return facts
+
+
+def _variants(made: _Made) -> list[Variables]:
+    """The final values, then the same with the k-th other value of every
+    variable a conditional may leave otherwise."""
+    variants = [made.variables]
+    for k in range(_MAX_VARIANTS):
+        changed = {
+            name: values[k]
+            for name, values in made.alternatives.items()
+            if k < len(values)
+        }
+        if not changed:
+            break
+        variants.append({**made.variables, **changed})
+    return variants
+
+
+_T = TypeVar("_T")
+
+
+def _unseen(found: list[_T], seen: set[object]) -> list[_T]:
+    """What a reading found that an earlier reading of the recipe did not:
+    text no conditional touched is found alike each time."""
+    fresh: list[_T] = []
+    for item in found:
+        key = repr(item)
+        if key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh
 
 
 # --------------------------------------------------------------------------
 # Reading the file: variables and rules
 
 
-def _read(lines: list[str]) -> tuple[Variables, dict[str, Variables], list[_Rule]]:
-    variables: Variables = {}
-    target_variables: dict[str, Variables] = {}
-    rules: list[_Rule] = []
+@dataclass(slots=True)
+class _Made:
+    variables: Variables = field(default_factory=dict)
+    target_variables: dict[str, Variables] = field(default_factory=dict)
+    rules: list[_Rule] = field(default_factory=list)
+    # Other values a variable may have, left by assignments in conditionals.
+    alternatives: dict[str, list[_Var]] = field(default_factory=dict)
+
+
+def _read(lines: list[str]) -> _Made:
+    made = _Made()
+    variables, target_variables, rules = (
+        made.variables,
+        made.target_variables,
+        made.rules,
+    )
     current: _Rule | None = None
+    depth = 0  # conditionals open around the line
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -116,6 +178,10 @@ def _read(lines: list[str]) -> tuple[Variables, dict[str, Variables], list[_Rule
         first = index
         logical, index = _logical(lines, index)
         stripped = logical.strip()
+        if _CONDITIONAL.match(logical):
+            depth += 1
+        elif _ENDIF.match(logical):
+            depth = max(0, depth - 1)
         if not stripped or stripped.startswith("#") or _DIRECTIVE.match(logical):
             continue
         define = _DEFINE.match(logical)
@@ -131,11 +197,41 @@ def _read(lines: list[str]) -> tuple[Variables, dict[str, Variables], list[_Rule
                 if index == first + 1
                 else None
             )
+            before = variables.get(assignment.group("name"))
             _assign(variables, assignment, at)
+            _alternatives(made, assignment, before, conditional=depth > 0)
             current = None
             continue
         current = _rule_line(stripped, index, lines, target_variables, rules)
-    return variables, target_variables, rules
+    return made
+
+
+def _alternatives(
+    made: _Made, assignment: re.Match[str], before: _Var | None, *, conditional: bool
+) -> None:
+    """Keep what a variable may be besides its final value. In a
+    conditional, the value set and the value replaced are both possible;
+    outside one, a plain assignment settles the variable and `+=` adds to
+    every value it may have."""
+    name, op = assignment.group("name"), assignment.group("op")
+    now = made.variables.get(name)
+    values = made.alternatives.get(name, [])
+    if not conditional:
+        if op == "+=" and values:
+            extra = assignment.group("value").strip()
+            values = [
+                _Var(f"{expand_text(v.text, made.variables)} {extra}") for v in values
+            ]
+        elif op != "?=":
+            values = []
+    else:
+        values = [*values, *(v for v in (before, now) if v is not None)]
+    # The final value is read anyway; each other one once.
+    kept: list[_Var] = []
+    for value in values:
+        if value != now and value not in kept:
+            kept.append(value)
+    made.alternatives[name] = kept
 
 
 def _logical(lines: list[str], index: int) -> tuple[str, int]:
