@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Sequence
 
@@ -19,9 +20,21 @@ EXPANSION_ROOM = 1_000_000
 
 # The largest text each kind's source reads. These sources keep a fact per
 # command, so memory grows with the file: a megabyte of Dockerfile or
-# Makefile is far beyond any real one and still parses in seconds.
-# (YAML kinds are bounded in yamlnodes, shell scripts in the shell source.)
-MAX_PARSED = {"dockerfile": 1024 * 1024, "makefile": 1024 * 1024}
+# Makefile is far beyond any real one and still parses in seconds. A unit
+# file's commands each go through the shell parser (about 5 s per MB of
+# `ExecStart=` lines); the HCL and nginx readers are quicker, and generated
+# Terraform can be large. (YAML kinds are bounded in yamlnodes, shell
+# scripts in the shell source.)
+_MB = 1024 * 1024
+MAX_PARSED = {
+    "dockerfile": _MB,
+    "makefile": _MB,
+    "systemd": _MB,
+    "quadlet": _MB,
+    "nginx": 2 * _MB,
+    "terraform": 2 * _MB,
+    "nomad": 2 * _MB,
+}
 
 
 def facts_of(document: Document) -> Facts:
@@ -44,6 +57,18 @@ def facts_of(document: Document) -> Facts:
     return _unread(document, reason)
 
 
+def _claimed(document: Document) -> bool:
+    """Whether the file is its kind's to judge. A kind known by its folder
+    alone (nginx's `conf.d/`) takes other programs' files too; a source
+    that can tell says so with `claims(text)`, and what reading the bytes
+    met (not UTF-8) is then not reported for a file it leaves alone."""
+    name = sources.MODULES.get(document.kind)
+    if name is None:
+        return True
+    claims = getattr(importlib.import_module(name), "claims", None)
+    return claims is None or bool(claims(document.text))
+
+
 def _unread(document: Document, reason: str) -> Facts:
     facts = Facts(document.path, document.kind)
     facts.problems.append(Problem(document.whole(), reason))
@@ -62,7 +87,8 @@ def check(
     `suppressed` when it is given. Inline comments that silence nothing
     are judged against the findings before suppression (SL001)."""
     facts = facts_of(document)
-    facts.problems += problems
+    if _claimed(document):
+        facts.problems += problems
 
     findings: list[Finding] = []
     for rule in rules:

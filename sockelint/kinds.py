@@ -45,8 +45,9 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
     ("docker.socket", "systemd"),
     ("*.service", "systemd"),
     ("*.socket", "systemd"),
+    ("*.service.j2", "systemd"),
+    ("*.socket.j2", "systemd"),
     ("*.container", "quadlet"),
-    ("*.pod", "quadlet"),
     ("jenkinsfile", "jenkins"),
     ("jenkinsfile.*", "jenkins"),
     ("*.jenkinsfile", "jenkins"),
@@ -134,6 +135,9 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
         return _BY_NAME[int(by_name.lastgroup[1:])][1]
     if _CLOUD_CONFIG.match(head):
         return "cloud-init"
+    if name.endswith(".pod"):
+        # Perl's documentation is `*.pod` too: a Quadlet pod has sections.
+        return "quadlet" if _UNIT_SECTION.search(head) else None
     if name.endswith((".yml", ".yaml")):
         return _yaml_kind(parts, head)
     if name.endswith(".hcl"):
@@ -292,6 +296,9 @@ def _is_ansible(parts: list[str], head: str) -> bool:
         or name in ("site.yml", "site.yaml")
     )
 
+
+# A Quadlet `.pod` unit: a section header at the start of a line.
+_UNIT_SECTION = re.compile(r"^\[(?:Pod|Unit|Service|Install|Quadlet)\][ \t]*$", re.M)
 
 # A legacy Packer JSON template: a top-level `builders` list of objects.
 _PACKER_LEGACY = re.compile(r'"builders"\s*:\s*\[\s*\{[^{}]*"type"\s*:')

@@ -43,6 +43,12 @@ PIECES = {
         "  containers:\n",
         "  - args: [sh, -c, 'docker run -v /:/h x']\n",
         "---\n",
+        # Tekton: step scripts, stepTemplate, an embedded taskSpec.
+        "apiVersion: tekton.dev/v1\nkind: Task\n",
+        "  stepTemplate: {env: [{name: DOCKER_HOST, value: 'tcp://h:2375'}]}\n",
+        "  steps:\n  - name: s\n    script: |\n      #!/bin/sh\n      dockerd -H tcp://0.0.0.0\n",
+        "  taskSpec:\n    sidecars:\n",
+        "    - {script: 'socat TCP-LISTEN:1 UNIX:/run/docker.sock'}\n",
     ],
     "dockerfile": [
         "FROM x AS a\n",
@@ -143,6 +149,109 @@ PIECES = {
         '  provisioner "shell" {\n    inline = ["chmod 666 /var/run/docker.sock"]\n',
         "  }\n",
     ],
+    "systemd": [
+        "[Unit]\n",
+        "[Service]\n",
+        "[Socket]\n",
+        "ExecStart=/usr/bin/docker run -v /var/run/docker.sock:/s x\n",
+        "ExecStart=/usr/bin/dockerd -H tcp://0.0.0.0:2375 \\\n",
+        "  --tls\n",
+        "Environment=DOCKER_HOST=tcp://h:2375 'A=${B}'\n",
+        "ExecStartPost=/bin/sh -c 'chmod 666 /run/docker.sock'\n",
+        "ListenStream=2375\n",
+        "{{ jinja }}\n",
+        "; c\n",
+    ],
+    "quadlet": [
+        "[Container]\n",
+        "[Pod]\n",
+        "Image=x\n",
+        "Volume=%t/podman/podman.sock:/var/run/docker.sock:ro\n",
+        "Mount=type=bind,source=/,destination=/h\n",
+        "PodmanArgs=--privileged -v /run:/run \\\n",
+        "Exec=dockerd -H tcp://0.0.0.0\n",
+        "[Service]\nExecStart=/bin/true\n",
+    ],
+    "nginx": [
+        "stream {\n",
+        "http {\n",
+        "upstream d { server unix:/var/run/docker.sock; }\n",
+        "server {\n  listen 2375 ssl;\n",
+        "  location / { proxy_pass http://unix:/var/run/docker.sock:/; }\n",
+        "  proxy_pass d;\n",
+        "  ssl_verify_client on;\n",
+        '  if ($a ~ "^(x|y)") { return 404; }\n',
+        "'unterminated\n",
+        "# c { \n",
+        "}\n",
+    ],
+    "ansible": [
+        "- hosts: all\n",
+        "  vars:\n    s: /var/run/docker.sock\n",
+        "  tasks:\n",
+        "    - community.docker.docker_container:\n",
+        "        volumes: ['{{ s }}:/s']\n",
+        "    - shell: docker run -v /:/h x\n",
+        "    - copy:\n        dest: /etc/docker/daemon.json\n",
+        '        content: \'{"hosts": ["tcp://0.0.0.0:2375"]}\'\n',
+        "    - user: name=a groups=docker\n",
+        "    - block:\n      - &t file: {path: /run/docker.sock, mode: '666'}\n",
+        "  handlers: *t\n",
+        "{% if x %}\n",
+    ],
+    "cloud-init": [
+        "#cloud-config\n",
+        "runcmd:\n",
+        "  - docker run -v /var/run/docker.sock:/s x\n",
+        "  - [dockerd, -H, 'tcp://0.0.0.0:2375']\n",
+        "write_files:\n  - path: /etc/docker/daemon.json\n",
+        '    content: |\n      {"hosts": ["tcp://0.0.0.0"]}\n',
+        "users:\n  - name: a\n    groups: docker\n",
+        "%{ if x ~}\n",
+        "${var}\n",
+    ],
+    "circleci": [
+        "version: 2.1\n",
+        "jobs:\n  b:\n",
+        "    docker:\n      - image: x\n",
+        "    machine: true\n",
+        "    steps:\n",
+        "      - run: docker run -v /var/run/docker.sock:/s x\n",
+        "      - run:\n          shell: pwsh\n          command: docker ps `\n",
+        "      - when:\n          steps: [checkout]\n",
+        "commands:\n  c:\n    steps: []\n",
+    ],
+    "bitbucket-pipelines": [
+        "image: x\n",
+        "definitions:\n  services:\n    docker:\n      memory: 1\n",
+        "  steps:\n    - step: &s\n        script: [docker ps]\n",
+        "pipelines:\n  default:\n",
+        "    - step: *s\n",
+        "    - parallel:\n        - step:\n            script:\n",
+        "              - export DOCKER_HOST=tcp://h:2375\n",
+    ],
+    "azure-pipelines": [
+        "trigger: [main]\n",
+        "steps:\n",
+        "  - pwsh: |\n",
+        "      docker run `\n",
+        "        -v //./pipe/docker_engine://./pipe/docker_engine x\n",
+        '      $s = @"\n',
+        '      "@\n',
+        "      <# c\n",
+        "      #> $env:DOCKER_HOST = 'tcp://h:2375'\n",
+        "  - script: dockerd -H tcp://0.0.0.0\n",
+    ],
+    "github-actions": [
+        "name: a\nruns:\n",
+        "  using: composite\n",
+        "  using: docker\n  image: docker://x\n",
+        "  args: ['-v', '/:/h']\n",
+        "  steps:\n",
+        "    - shell: pwsh\n      run: docker run `\n        -v /run:/run x\n",
+        "    - run: docker run -v /var/run/docker.sock:/s x\n",
+        "      shell: bash\n",
+    ],
 }
 NAMES = {
     "compose": "docker-compose.yml",
@@ -157,6 +266,15 @@ NAMES = {
     "package-json": "package.json",
     "dotenv": ".env",
     "packer": "build.pkr.hcl",
+    "systemd": "app.service",
+    "quadlet": "app.container",
+    "nginx": "nginx.conf",
+    "ansible": "playbook.yml",
+    "cloud-init": "user-data",
+    "circleci": ".circleci/config.yml",
+    "bitbucket-pipelines": "bitbucket-pipelines.yml",
+    "azure-pipelines": "azure-pipelines.yml",
+    "github-actions": "action.yml",
 }
 
 
@@ -212,6 +330,8 @@ def test_engine_never_raises(kind: str, request: pytest.FixtureRequest) -> None:
         document = Document(NAMES[kind], read.text, kind)
         findings = engine.check(document, RULES)
         assert all(f.span.line >= 1 for f in findings)
+        # A source's crash is caught and shown as SL000, which hides it here.
+        assert not [f.message for f in findings if "internal error" in f.message]
 
     check()
 
@@ -234,6 +354,7 @@ def test_files_are_all_accounted_for(
             folder = root / str(index)
             folder.mkdir()
             path = folder / NAMES[kind]
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data.draw(mutated(kind)))
             # A pod.yaml without apiVersion/kind is of no kind: not an input.
             inputs_expected += discovery.kind_for(path.name, path) is not None

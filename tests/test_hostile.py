@@ -565,3 +565,248 @@ def test_utf16_with_a_bom_is_read_not_skipped_as_binary(
 
     assert code == 1
     assert found(report) == [("docker-compose.yml", 5, "SL101")]
+
+
+# The kinds added with systemd, Quadlet, nginx, Ansible, cloud-init, HCL and
+# the CI formats ----------------------------------------------------------------
+
+# One finding in each new kind (SL205 for nginx, SL101 elsewhere): (path,
+# text, line, column).
+NEW_KINDS = [
+    (
+        "app.service",
+        f"[Service]\nExecStart=/usr/bin/docker run -v {SOCK}:/s x\n",
+        2,
+        31,
+    ),
+    ("app.container", f"[Container]\nImage=x\nVolume={SOCK}:/s\n", 3, 8),
+    (
+        "nginx.conf",
+        f"stream {{\n  server {{\n    listen 2375;\n    proxy_pass unix:{SOCK};\n"
+        "  }\n}\n",
+        4,
+        5,
+    ),
+    (
+        "playbook.yml",
+        f"- hosts: all\n  tasks:\n    - shell: docker run -v {SOCK}:/s x\n",
+        3,
+        25,
+    ),
+    ("user-data", f"#cloud-config\nruncmd:\n  - docker run -v {SOCK}:/s x\n", 3, 16),
+    (
+        "main.tf",
+        'resource "docker_container" "a" {\n  image = "x"\n  volumes {\n'
+        f'    host_path = "{SOCK}"\n  }}\n}}\n',
+        4,
+        17,
+    ),
+    (
+        "job.nomad",
+        'job "j" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n'
+        f'      config {{\n        volumes = ["{SOCK}:/s"]\n'
+        "      }\n    }\n  }\n}\n",
+        6,
+        20,
+    ),
+    (
+        ".circleci/config.yml",
+        "version: 2.1\njobs:\n  b:\n    machine: true\n    steps:\n"
+        f"      - run: docker run -v {SOCK}:/s x\n",
+        6,
+        25,
+    ),
+    (
+        "bitbucket-pipelines.yml",
+        f"pipelines:\n  default:\n    - step:\n        script:\n"
+        f"          - docker run -v {SOCK}:/s x\n",
+        5,
+        24,
+    ),
+    (
+        "azure-pipelines.yml",
+        f"steps:\n  - pwsh: |\n      docker run `\n        -v {SOCK}:/s x\n",
+        4,
+        9,
+    ),
+    (
+        "action.yml",
+        "runs:\n  using: composite\n  steps:\n    - shell: bash\n"
+        f"      run: docker run -v {SOCK}:/s x\n",
+        5,
+        23,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"), NEW_KINDS, ids=[k[0] for k in NEW_KINDS]
+)
+def test_bom_and_crlf_keep_places_in_the_new_kinds(
+    here, capsys, name: str, text: str, line: int, column: int
+) -> None:
+    write(here / name, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+
+    code, report = run_json(capsys, ".")
+
+    assert code == 1
+    rule = "SL205" if name == "nginx.conf" else "SL101"
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
+        (rule, line, column)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"), NEW_KINDS, ids=[k[0] for k in NEW_KINDS]
+)
+def test_a_nul_byte_makes_a_new_kind_binary(
+    here, capsys, name: str, text: str, line: int, column: int
+) -> None:
+    write(here / name, text.encode() + b"\0\n")
+
+    code, report = run_json(capsys, ".")
+
+    assert code == 0
+    assert skipped(report) == [(name, "binary (NUL byte in the first 8 KB)")]
+
+
+# Unterminated and deeply nested text in each new kind: read to an SL000 or
+# nothing, never an internal error. (Speed is measured by hand: each of
+# these ends in well under a second.)
+BROKEN = {
+    "app.service": [
+        "[Service]\nExecStart=/usr/bin/docker run \\\n" + "  -v /a:/a \\\n" * 5_000,
+        "[Service]\nExecStart=/bin/sh -c 'docker run " + "$(" * 5_000 + "\n",
+        '[Service\nExecStart="unterminated\n' + "[" * 50_000 + "\n",
+    ],
+    "app.container": [
+        "[Container]\nPodmanArgs=" + "-v /a:/a " * 10_000 + "\n",
+        "[Container]\nVolume=" + "%" * 100_000 + "\n",
+    ],
+    "nginx.conf": [
+        "http {\n" * 50_000 + "proxy_pass http://unix:/run/docker.sock:/;\n",
+        "server { proxy_pass '" + "x" * 200_000,
+        "}" * 50_000 + "proxy_pass x;",
+        "server { listen 1; location / { proxy_pass http://unix:" + "{" * 30_000,
+    ],
+    "playbook.yml": [
+        "- hosts: all\n  tasks:\n" + "    - block:\n" * 2_000,
+        "- hosts: all\n  tasks:\n    - shell: |\n        cat <<EOF\n" + "x\n" * 50_000,
+        '- hosts: all\n  tasks:\n    - shell: "{{ ' + "{{" * 20_000 + '"\n',
+    ],
+    "user-data": [
+        "#cloud-config\nruncmd:\n  - |\n    cat <<EOF\n" + "    x\n" * 50_000,
+        "#cloud-config\nwrite_files:\n  - path: /etc/docker/daemon.json\n"
+        "    content: '" + "[" * 50_000 + "'\n",
+        "## template: jinja\n#cloud-config\n" + "{% if x %}\n" * 20_000,
+    ],
+    "main.tf": [
+        'resource "docker_container" "a" {\n  user_data = <<EOF\n' + "x\n" * 50_000,
+        'resource "a" "b" {\n  x = ' + "[" * 50_000 + "\n",
+        'resource "a" "b" {\n  x = "' + "${" * 30_000 + "\n",
+        "{" * 100_000,
+        "/*" + " unterminated comment" * 10_000,
+    ],
+    "job.nomad": [
+        'job "j" {\n' + 'group "g" {\n' * 30_000,
+        'job "j" {\n  task "t" {\n    config {\n      args = ["' + "\\" * 100_000,
+    ],
+    ".circleci/config.yml": [
+        "version: 2.1\njobs:\n  b:\n    steps:\n      - run: |\n          "
+        + "$(" * 5_000
+        + "\n",
+    ],
+    "bitbucket-pipelines.yml": [
+        "pipelines:\n  default:\n" + "    - parallel:\n" * 1_000,
+    ],
+    "azure-pipelines.yml": [
+        'steps:\n  - pwsh: |\n      $s = @"\n'
+        + "      docker run -v /:/h x\n" * 20_000,
+        "steps:\n  - pwsh: |\n" + "      <# #> <# \n" * 20_000,
+        "steps:\n  - pwsh: |\n      docker run " + "`\n      " * 20_000 + "x\n",
+    ],
+    "action.yml": [
+        "runs:\n  using: composite\n  steps:\n"
+        + "    - shell: pwsh\n      run: docker `\n" * 1_000,
+    ],
+}
+BROKEN_CASES = [(name, text) for name, texts in BROKEN.items() for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    BROKEN_CASES,
+    ids=[f"{name}-{i}" for i, (name, _) in enumerate(BROKEN_CASES)],
+)
+def test_broken_input_of_a_new_kind_is_never_an_internal_error(
+    here, capsys, name: str, text: str
+) -> None:
+    write(here / name, text)
+
+    code, report = run_json(capsys, ".")
+
+    assert code in (0, 1)
+    assert report["scanned"] == 1
+    assert not [m for m in messages(report) if "internal error" in m]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "text"),
+    [
+        ("app.service", "systemd", "[Service]\n" + "ExecStart=/bin/true\n" * 60_000),
+        ("app.container", "quadlet", "[Container]\n" + "Label=a=b\n" * 120_000),
+        ("nginx.conf", "nginx", "events {}\n" * 220_000),
+        ("main.tf", "terraform", 'locals {\n  a = "b"\n}\n' * 120_000),
+        ("job.nomad", "nomad", 'job "j" {\n  type = "batch"\n}\n' * 80_000),
+    ],
+)
+def test_oversized_units_hcl_and_nginx_are_sl000(
+    here, capsys, name: str, kind: str, text: str
+) -> None:
+    write(here / name, text)
+
+    code, report = run_json(capsys, ".")
+
+    assert len(text) > engine.MAX_PARSED[kind]
+    assert code == 1
+    assert found(report) == [(name, 1, "SL000")]
+    assert messages(report) == [
+        f"Could not read this {kind} file: too large to parse: more than "
+        f"{engine.MAX_PARSED[kind]} characters of {kind}"
+    ]
+
+
+def test_latin1_conf_of_another_program_in_conf_d_is_not_sl000(here, capsys) -> None:
+    # Apache's conf.d/ and supervisord's are nginx's folder names too; their
+    # files are not read, so neither are their bytes judged.
+    write(
+        here / "conf.d" / "ssl.conf",
+        "# J\xfcrgen's vhost\nListen 443\n".encode("latin-1"),
+    )
+    write(
+        here / "nginx" / "conf.d" / "docker.conf",
+        "# J\xfcrgen\nserver {\n  listen 2375;\n"
+        f"  location / {{ proxy_pass http://unix:{SOCK}:/; }}\n}}\n".encode("latin-1"),
+    )
+
+    code, report = run_json(capsys, ".")
+
+    assert code == 1
+    assert found(report) == [
+        ("nginx/conf.d/docker.conf", 1, "SL000"),
+        ("nginx/conf.d/docker.conf", 4, "SL205"),
+    ]
+
+
+def test_latin1_perl_pod_is_not_a_quadlet_pod(here, capsys) -> None:
+    write(
+        here / "lib" / "Foo.pod",
+        "=head1 AUTHOR\n\nJ\xfcrgen\n\n=cut\n".encode("latin-1"),
+    )
+    write(here / "pods" / "agents.pod", f"[Pod]\nVolume={SOCK}:/s\n")
+
+    code, report = run_json(capsys, ".")
+
+    assert code == 1
+    assert report["scanned"] == 1
+    assert found(report) == [("pods/agents.pod", 2, "SL101")]

@@ -28,7 +28,7 @@ def _findings(path: str, text: str) -> list[tuple[int, int, int, str]]:
         ("etc/systemd/system/agent.service.d/override.conf", "systemd"),
         ("etc/systemd/system/docker.service.d/tcp.conf", "systemd"),
         ("containers/systemd/watchtower.container", "quadlet"),
-        ("containers/systemd/monitoring.pod", "quadlet"),
+        ("containers/systemd/monitoring.pod.d/10-net.conf", "quadlet"),
         ("containers/systemd/watchtower.container.d/10-sock.conf", "quadlet"),
         ("etc/systemd/system/multi-user.target.d/x.conf", None),
     ],

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sockelint import yamlnodes
 from sockelint.document import Document
 from sockelint.model import EnvVar, Facts, Word, Workload
-from sockelint.sources import ci_common, shell
+from sockelint.sources import ci_common, powershell, shell
 from sockelint.sources.ci_common import Yaml
 from sockelint.yamlnodes import MappingNode, Node, ScalarNode
 
@@ -135,9 +135,15 @@ def _step(
 
     run = yamlnodes.get(step, "run")
     runs_in = container.name if container is not None else "host"
-    commands = ci_common.scripts(
-        yaml, run, runs_in=runs_in, variables=ci_common.variables_of(env)
-    )
+    shell_name = (yamlnodes.scalar(yamlnodes.get(step, "shell")) or "").lower()
+    if isinstance(run, ScalarNode) and shell_name in ("pwsh", "powershell"):
+        # Backticks continue PowerShell lines; bash would read them as
+        # command substitutions.
+        commands = powershell.commands(yaml.excerpt(run), runs_in=runs_in)
+    else:
+        commands = ci_common.scripts(
+            yaml, run, runs_in=runs_in, variables=ci_common.variables_of(env)
+        )
     ci_common.add_commands(facts, commands, container)
 
 

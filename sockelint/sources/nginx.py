@@ -199,10 +199,17 @@ class _Places:
         return Word(token.text, self.span(token.start, token.end), text)
 
 
+def claims(text: str) -> bool:
+    """Whether the file is read at all: a `.conf` in a `conf.d/` folder may
+    be another program's (Apache, supervisord, fontconfig), whose bytes,
+    Latin-1 or not, are none of nginx's business."""
+    return any(name in text for name in _PASSES)
+
+
 def parse(document: Document) -> Facts:
     facts = Facts(document.path, document.kind)
     text = document.text
-    if not any(name in text for name in _PASSES):
+    if not claims(text):
         return facts
 
     places = _Places(document.path, text)

@@ -8,9 +8,9 @@ statements and words (quotes, backtick continuations, `;` and `|`
 separators, `#` comments) and each statement is handed to the shell
 source as an argv, which is enough for `docker run -v ...`, `dockerd -H`,
 `socat` and the like; `$env:NAME = value` is read as `export NAME=value`.
-Variables (`$env:X`) are not expanded, and
-PowerShell's own syntax (script blocks, here-strings, cmdlets) is not
-understood.
+Variables (`$env:X`) are not expanded; here-strings and block comments
+are skipped as text; the rest of PowerShell's own syntax (script blocks,
+cmdlets) is not understood.
 """
 
 from __future__ import annotations
@@ -85,11 +85,29 @@ def _program(name: str) -> str:
 
 
 def _statements(text: str) -> list[list[_Token]]:
-    """Statements of words; a backtick at the end of a line joins the next."""
+    """Statements of words; a backtick at the end of a line joins the next.
+    Block comments (`<# ... #>`) and the lines of a here-string (`@"` at a
+    line's end to `"@` at the start of a later one) are text, not commands:
+    they are blanked, columns kept, and a here-string's statement goes on
+    after its closing mark."""
     statements: list[list[_Token]] = []
     current: list[_Token] = []
     rows = text.split("\n")
+    in_comment = False
+    closing: str | None = None
     for row, line in enumerate(rows):
+        if closing is not None:
+            stripped = line.lstrip()
+            if not stripped.startswith(closing):
+                continue
+            line = " " * (len(line) - len(stripped) + 2) + stripped[2:]
+            closing = None
+        line, in_comment = _without_block_comment(line, in_comment)
+        before, opener = line.rstrip()[:-2], line.rstrip()[-2:]
+        if opener in ('@"', "@'") and before[-1:] in ("", " ", "\t", "=", "(", ","):
+            closing = opener[::-1]
+            current += _tokens(row, before)[0]
+            continue
         tokens, continued = _tokens(row, line)
         current += tokens
         if continued:
@@ -98,6 +116,26 @@ def _statements(text: str) -> list[list[_Token]]:
         current = []
     statements += _split(current)
     return statements
+
+
+def _without_block_comment(line: str, in_comment: bool) -> tuple[str, bool]:
+    """The line with block comment text blanked, and whether a comment is
+    still open at its end."""
+    if in_comment:
+        end = line.find("#>")
+        if end < 0:
+            return "", True
+        line = " " * (end + 2) + line[end + 2 :]
+    start = line.find("<#")
+    while start >= 0 and start > 0 and line[start - 1] not in " \t;|":
+        start = line.find("<#", start + 2)
+    if start < 0:
+        return line, False
+    end = line.find("#>", start + 2)
+    if end < 0:
+        return line[:start], True
+    blanked = line[:start] + " " * (end + 2 - start) + line[end + 2 :]
+    return _without_block_comment(blanked, False)
 
 
 def _split(tokens: list[_Token]) -> list[list[_Token]]:

@@ -920,6 +920,31 @@ def words_of(excerpt: Excerpt) -> list[Word]:
     Commands nested in a word (`sh -c '…'`) are the word, not more words."""
     commands, _ = parse_excerpt(excerpt)
     words = [w for command in commands for w in (*command.env, *command.words)]
-    spans = [w.span for w in words]
-    words = [w for w in words if not any(s.contains(w.span) for s in spans)]
+    outermost = _outermost([w.span for w in words])
+    words = [w for w in words if id(w.span) in outermost]
     return sorted(words, key=lambda w: (w.span.line, w.span.column))
+
+
+def _outermost(spans: list[Span]) -> set[int]:
+    """The ids of the spans that no other span contains: one sweep in order
+    of start (the longer first), not a test of every pair, so a command
+    line of fifty thousand words stays fast. Equal spans do not contain
+    each other."""
+
+    def bounds(span: Span) -> tuple[tuple[int, int], tuple[int, int]]:
+        return (span.line, span.column), (span.end_line, span.end_column)
+
+    order = sorted(spans, key=lambda s: (bounds(s)[0], (-s.end_line, -s.end_column)))
+    kept: set[int] = set()
+    reach: tuple[int, int] | None = None  # the furthest end of the groups before
+    index = 0
+    while index < len(order):
+        start, end = bounds(order[index])
+        group = index
+        while group < len(order) and bounds(order[group]) == (start, end):
+            group += 1
+        if reach is None or reach < end:
+            kept.update(id(span) for span in order[index:group])
+        reach = end if reach is None else max(reach, end)
+        index = group
+    return kept

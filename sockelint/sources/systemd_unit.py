@@ -1,6 +1,7 @@
 """systemd units: services that run commands, sockets that listen.
 
-Any `*.service` or `*.socket` unit and its drop-ins, docker's own included.
+Any `*.service` or `*.socket` unit and its drop-ins, docker's own included,
+and their Jinja templates (`*.service.j2`) in Ansible roles.
 Engine access in a unit is mostly a command line: `ExecStart=/usr/bin/docker
 run -v /var/run/docker.sock:...` (watchtower, traefik and agents are often
 run so), a `socat` relay, a `chmod 666` in `ExecStartPost=`. Those go
@@ -54,7 +55,15 @@ def parse(document: Document) -> Facts:
     facts = Facts(document.path, document.kind)
     if not _ENGINE_WORDS.search(document.text):
         return facts
-    excerpt = Excerpt.whole(document.path, document.text)
+    text = document.text
+    if document.path.lower().endswith(".j2"):
+        # An Ansible role's unit template: its actions masked in place (the
+        # first branch of each `if`), so the literal unit is read where it
+        # is written.
+        from sockelint.sources import helm
+
+        text = helm.masked(text)[0]
+    excerpt = Excerpt.whole(document.path, text)
     add_unit_facts(document.path, excerpt, unitfile.entries(excerpt), facts)
     return facts
 
