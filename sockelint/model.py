@@ -175,6 +175,18 @@ class Relay:
 
 
 @dataclass(frozen=True, slots=True)
+class SocketSetting:
+    """An engine socket whose mode and group are set where it is declared
+    (a systemd socket unit's `SocketMode=`, `SocketGroup=`), not by a
+    command run later: what `chmod` and `chgrp` would say, as settings."""
+
+    path: Word  # the socket path it listens on, where it is written
+    origin: str
+    mode: Word | None = None  # octal, as written
+    group: Word | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Network:
     name: str
     internal: bool
@@ -201,6 +213,7 @@ class Facts:
     commands: list[Command] = field(default_factory=list)
     networks: dict[str, Network] = field(default_factory=dict)
     relays: list[Relay] = field(default_factory=list)
+    socket_settings: list[SocketSetting] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def extend(self, other: Facts) -> None:
@@ -211,4 +224,5 @@ class Facts:
         self.commands += other.commands
         self.networks.update(other.networks)
         self.relays += other.relays
+        self.socket_settings += other.socket_settings
         self.problems += other.problems

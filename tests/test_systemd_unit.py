@@ -137,6 +137,46 @@ def test_socket_unit_of_an_engine_listens() -> None:
     assert _findings("x/app.socket", "[Socket]\nListenStream=2375\n") == []
 
 
+@pytest.mark.parametrize(
+    ("name", "socket", "expected"),
+    [
+        # Others may write: every local user drives the engine.
+        ("docker.socket", "ListenStream=/run/docker.sock\nSocketMode=0606\n", True),
+        ("docker.socket", "ListenStream=/run/docker.sock\nSocketMode=666\n", True),
+        # A later line (a drop-in's) wins over the packaged one.
+        (
+            "docker.socket",
+            "ListenStream=/run/docker.sock\nSocketMode=0660\nSocketMode=0666\n",
+            True,
+        ),
+        # Named for nothing, but listening on an engine's path.
+        ("api.socket", "ListenStream=/var/run/docker.sock\nSocketMode=0777\n", True),
+        # Others may only read: connecting needs write.
+        ("docker.socket", "ListenStream=/run/docker.sock\nSocketMode=0664\n", False),
+        # The engine's own group, or root's, is the packaged state.
+        (
+            "docker.socket",
+            "ListenStream=/run/docker.sock\nSocketMode=0660\nSocketGroup=root\n",
+            False,
+        ),
+        # The group can only read.
+        (
+            "docker.socket",
+            "ListenStream=/run/docker.sock\nSocketMode=0640\nSocketGroup=ci\n",
+            False,
+        ),
+        # A port or an abstract socket has no file mode.
+        ("docker.socket", "ListenStream=2376\nSocketMode=0666\n", False),
+        ("docker.socket", "ListenStream=@docker\nSocketMode=0666\n", False),
+        # Not a mode systemd takes.
+        ("docker.socket", "ListenStream=/run/docker.sock\nSocketMode=o+rw\n", False),
+    ],
+)
+def test_socket_unit_mode_and_group(name: str, socket: str, expected: bool) -> None:
+    found = [f[3] for f in _findings(f"x/{name}", "[Socket]\n" + socket)]
+    assert found == (["SL301"] if expected else [])
+
+
 def test_unrelated_unit_never_reaches_the_shell_parser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

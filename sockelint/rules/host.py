@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from sockelint import argv, sockets
 from sockelint.finding import Finding, image_of
-from sockelint.model import Command, Facts, Word, Workload
+from sockelint.model import Command, Facts, SocketSetting, Word, Workload
 from sockelint.roles import is_dind, is_socket_proxy
 from sockelint.span import Span
 
@@ -53,6 +53,8 @@ def check_socket_permissions(facts: Facts) -> Iterator[Finding]:
             yield from _chmod(command, regrouped)
         elif name == "setfacl":
             yield from _setfacl(command)
+    for setting in facts.socket_settings:
+        yield from _socket_setting(setting)
 
 
 def _ownership(
@@ -99,6 +101,42 @@ def _chmod(command: Command, regrouped: set[str]) -> Iterator[Finding]:
             "whoever can write to it controls the engine, which is root on "
             "the host.",
             path.text,
+        )
+
+
+# The group the engine gives its socket: a mode that lets it write is the
+# engine's own default, SL302's matter (who is in it), not SL301's.
+_ENGINE_GROUPS = _ROOT | {"docker"}
+
+
+def _socket_setting(setting: SocketSetting) -> Iterator[Finding]:
+    """`SocketMode=0666` is `chmod 666` on the socket, done by the unit
+    that creates it; `SocketGroup=ci` with a group-writable mode is `chgrp
+    ci` then `chmod 660`."""
+    if setting.mode is None or not re.fullmatch(r"[0-7]{3,4}", setting.mode.text):
+        return
+    mode, path = setting.mode.text, setting.path.text
+    group = setting.group
+    if _grants_write(mode, "o"):
+        yield _permission_finding(
+            setting.mode.span,
+            f"`SocketMode={mode}` creates the engine socket `{path}` writable "
+            "by every local user: whoever can write to it controls the "
+            "engine, which is root on the host.",
+            path,
+        )
+    elif (
+        group is not None
+        and group.text.lower() not in _ENGINE_GROUPS
+        and _grants_write(mode, "g")
+    ):
+        yield _permission_finding(
+            group.span,
+            f"`SocketGroup={group.text}` with `SocketMode={mode}` creates the "
+            f"engine socket `{path}` writable by every member of "
+            f"`{group.text}`: whoever can write to it controls the engine, "
+            "which is root on the host.",
+            path,
         )
 
 

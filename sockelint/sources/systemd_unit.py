@@ -21,7 +21,7 @@ import re
 from sockelint import daemonconfig, endpoints, sockets, unitfile
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
-from sockelint.model import DaemonConfig, EnvVar, Facts, Word
+from sockelint.model import DaemonConfig, EnvVar, Facts, SocketSetting, Word
 from sockelint.span import Span
 
 EXEC_KEYS = frozenset(
@@ -47,6 +47,8 @@ _TCP_LISTENER = re.compile(
 # The port docker documents for TLS: a socket unit cannot say whether the
 # service it starts verifies clients, and 2376 is the one that says it does.
 _TLS_PORT = "2376"
+# What a socket unit sets on the file it creates.
+_SOCKET_KEYS = frozenset({"SocketMode", "SocketGroup"})
 _ORIGIN = "systemd unit"
 _SOCKET_ORIGIN = "systemd socket unit"
 
@@ -78,6 +80,7 @@ def add_unit_facts(
         daemons, _ = daemonconfig.read_systemd(excerpt.text, excerpt, _ORIGIN)
     facts.daemons += daemons
     facts.daemons += _socket_daemons(path, found)
+    facts.socket_settings += _socket_settings(path, found)
 
     env = [
         EnvVar.assignment(word)
@@ -117,6 +120,35 @@ def _socket_daemons(path: str, found: list[unitfile.Entry]) -> list[DaemonConfig
         )
         daemons.append(DaemonConfig(entry.span, _SOCKET_ORIGIN, [listener]))
     return daemons
+
+
+def _socket_settings(path: str, found: list[unitfile.Entry]) -> list[SocketSetting]:
+    """The mode and group an engine's socket unit creates its socket with.
+    Only a file system listener has them (not a port, not an abstract
+    `@name`); the last setting wins, as in a drop-in."""
+    listens = [e for e in found if e.section == "Socket" and e.key == "ListenStream"]
+    if not listens or not _engine_socket_unit(path, found, listens):
+        return []
+    settings = {
+        e.key: e for e in found if e.section == "Socket" and e.key in _SOCKET_KEYS
+    }
+    if not settings:
+        return []
+
+    # One setting per unit: `SocketMode=` is one line whatever the number
+    # of listeners, and one finding on it is enough.
+    specifiers = unitfile.specifiers_for(path)
+    mode, group = settings.get("SocketMode"), settings.get("SocketGroup")
+    return [
+        SocketSetting(
+            entry.word(specifiers),
+            _SOCKET_ORIGIN,
+            mode.word() if mode else None,
+            group.word() if group else None,
+        )
+        for entry in listens
+        if entry.text.startswith(("/", "%"))
+    ][:1]
 
 
 def _engine_socket_unit(
