@@ -32,9 +32,20 @@ EXCLUDED_DIRS = frozenset(
 # Names whose kind may depend on their first bytes: YAML (compose or
 # Kubernetes), JSON (`docker inspect` output), extensionless scripts and
 # `.hcl` (a Nomad job spec, or some other tool's configuration), `.pod`
-# (a Quadlet pod, or Perl's documentation) and templates (`.tpl`,
-# `.tftpl`: cloud-init user data by its `#cloud-config` line).
-_CONTENT_DECIDES = ("", ".yml", ".yaml", ".json", ".hcl", ".pod", ".tpl", ".tftpl")
+# (a Quadlet pod, or Perl's documentation), `.network` (a Quadlet network,
+# or systemd-networkd's) and templates (`.tpl`, `.tftpl`: cloud-init user
+# data by its `#cloud-config` line).
+_CONTENT_DECIDES = (
+    "",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".hcl",
+    ".pod",
+    ".network",
+    ".tpl",
+    ".tftpl",
+)
 
 
 @dataclass(frozen=True, slots=True)

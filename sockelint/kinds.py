@@ -138,6 +138,10 @@ def kind_of(path: str, head: str, in_chart: bool = True) -> str | None:
     if name.endswith(".pod"):
         # Perl's documentation is `*.pod` too: a Quadlet pod has sections.
         return "quadlet" if _UNIT_SECTION.search(head) else None
+    if name.endswith(".network"):
+        # systemd-networkd's links are `*.network` too, matched by `[Match]`.
+        quadlet = _NETWORK_SECTION.search(head) and not _NETWORKD_SECTION.search(head)
+        return "quadlet" if quadlet else None
     if name.endswith((".yml", ".yaml")):
         return _yaml_kind(parts, head)
     if name.endswith(".hcl"):
@@ -299,6 +303,11 @@ def _is_ansible(parts: list[str], head: str) -> bool:
 
 # A Quadlet `.pod` unit: a section header at the start of a line.
 _UNIT_SECTION = re.compile(r"^\[(?:Pod|Unit|Service|Install|Quadlet)\][ \t]*$", re.M)
+# A Quadlet `.network` unit, and the sections only a networkd one has.
+_NETWORK_SECTION = re.compile(r"^\[Network\][ \t]*$", re.M)
+_NETWORKD_SECTION = re.compile(
+    r"^\[(?:Match|Link|Address|Route|DHCPv4|DHCPv6|IPv6AcceptRA)\][ \t]*$", re.M
+)
 
 # A legacy Packer JSON template: a top-level `builders` list of objects.
 _PACKER_LEGACY = re.compile(r'"builders"\s*:\s*\[\s*\{[^{}]*"type"\s*:')

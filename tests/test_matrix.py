@@ -72,8 +72,9 @@ APPLIES: dict[str, tuple[str, ...]] = {
     # can start anything, a long-running socket proxy included.
     "systemd": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
     # Quadlet units are systemd units whose `[Container]` is `podman run`;
-    # a `Network=` names a `.network` unit, not read, so SL404 judges only
-    # containers on the default network.
+    # a `Network=` names a `.network` unit, always another file and so
+    # unknown here, so SL404 judges only containers on the default network
+    # (or `Network=host`).
     "quadlet": (*_MOUNTS, *_NETWORK, *_HOST, *_PROXY),
     "default-docker": ("SL201", "SL202"),
     # Container tasks (with `docker_network` for `internal`), shell tasks,

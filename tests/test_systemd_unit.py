@@ -8,7 +8,7 @@ from sockelint import engine, kinds, unitfile
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
 from sockelint.rules import RULES
-from sockelint.sources import shell, systemd_unit
+from sockelint.sources import quadlet, shell, systemd_unit
 
 
 def _findings(path: str, text: str) -> list[tuple[int, int, int, str]]:
@@ -175,6 +175,51 @@ def test_socket_unit_of_an_engine_listens() -> None:
 def test_socket_unit_mode_and_group(name: str, socket: str, expected: bool) -> None:
     found = [f[3] for f in _findings(f"x/{name}", "[Socket]\n" + socket)]
     assert found == (["SL301"] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        ("[Network]\nInternal=true\n", "quadlet"),
+        ("[Unit]\nDescription=web\n\n[Network]\n", "quadlet"),
+        # systemd-networkd's link configuration has the same name.
+        ("[Match]\nName=eth0\n\n[Network]\nDHCP=yes\n", None),
+        ("Internal=true\n", None),
+    ],
+)
+def test_quadlet_network_kind(head: str, kind: str | None) -> None:
+    assert kinds.kind_of("containers/systemd/web.network", head) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "internal"),
+    [
+        ("[Network]\n", "systemd-web", False),
+        ("[Network]\nInternal=yes\n", "systemd-web", True),
+        ("[Network]\nInternal=false\nNetworkName=front\n", "front", False),
+        ("[Network]\nNetworkName=proxy\nInternal=1\n", "proxy", True),
+    ],
+)
+def test_quadlet_network_is_recorded(text: str, name: str, internal: bool) -> None:
+    document = Document("containers/systemd/web.network", text, "quadlet")
+    networks = quadlet.parse(document).networks
+    assert list(networks) == [name]
+    assert networks[name].internal is internal
+
+
+def test_quadlet_proxy_on_a_network_of_another_file_is_quiet() -> None:
+    # `web.network` is not internal, but it is another file: as unknown to
+    # the container as a compose `external` network.
+    container = (
+        "[Container]\nImage=docker.io/tecnativa/docker-socket-proxy\n"
+        "Volume=/run/podman/podman.sock:/var/run/docker.sock:ro\n"
+        "Network=web.network\n"
+    )
+    assert _findings("containers/systemd/proxy.container", container) == []
+    assert _findings("containers/systemd/web.network", "[Network]\n") == []
+    # On the default network it is SL404.
+    default = container.replace("Network=web.network\n", "")
+    assert [f[3] for f in _findings("x/proxy.container", default)] == ["SL404"]
 
 
 def test_unrelated_unit_never_reaches_the_shell_parser(

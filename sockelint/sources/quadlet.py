@@ -1,4 +1,5 @@
-"""Podman Quadlet units: `*.container` and `*.pod`, and their drop-ins.
+"""Podman Quadlet units: `*.container`, `*.pod` and `*.network`, and the
+drop-ins of containers and pods.
 
 A Quadlet unit is a systemd unit whose `[Container]` (or `[Pod]`) section
 Podman turns into `podman run` (`podman pod create`) flags. Each key is read
@@ -7,6 +8,12 @@ as the flag it becomes (`Volume=` is `-v`, `Mount=` is `--mount`,
 reader, so a socket bind here is the same fact as in `podman run -v`.
 `Exec=` is the command the container runs. The unit's `[Service]` section
 is a service's like any other and is read by the systemd source.
+
+A `*.network` unit declares a network: `systemd-<name>` unless
+`NetworkName=` names it, internal when `Internal=` is true. A container
+joins it with `Network=<name>.network`, written in another file: each file
+is read alone, so that network is as unknown there as a compose
+`external` one, and SL404 stays quiet about it.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from __future__ import annotations
 from sockelint import unitfile
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
-from sockelint.model import Facts, Word, Workload
+from sockelint.model import Facts, Network, Word, Workload
 from sockelint.sources import systemd_unit
 
 # Keys whose one value is the value of one flag.
@@ -27,6 +34,8 @@ _FLAG_OF = {
 }
 # Sections Podman makes a container of, and what their name key is.
 _SECTIONS = {"Container": "ContainerName", "Pod": "PodName"}
+# systemd's booleans (systemd.syntax): what `Internal=` says when on.
+_TRUE = frozenset({"1", "yes", "y", "true", "t", "on"})
 
 
 def parse(document: Document) -> Facts:
@@ -39,6 +48,8 @@ def parse(document: Document) -> Facts:
         own = [e for e in found if e.section == section]
         if own:
             _workload(document.path, section, name_key, own, specifiers, facts)
+    if document.path.lower().endswith(".network"):
+        _network(document, found, facts)
     systemd_unit.add_unit_facts(document.path, excerpt, found, facts)
     return facts
 
@@ -91,6 +102,25 @@ def _workload(
     for command in shell.commands_from_argv(argv, runs_in=workload.name):
         workload.commands.append(command)
         facts.commands.append(command)
+
+
+def _network(document: Document, found: list[unitfile.Entry], facts: Facts) -> None:
+    """The network a `*.network` unit declares. Its `[Network]` section may
+    be empty (every setting Podman's default): the network is still made,
+    and not internal."""
+    own = {e.key: e for e in found if e.section == "Network"}
+    stem = document.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    named = own.get("NetworkName")
+    name = named.text if named is not None and named.text else f"systemd-{stem}"
+    internal = own.get("Internal")
+    on = internal is not None and internal.text.lower() in _TRUE
+
+    span = document.whole()
+    for entry in (named, internal):
+        if entry is not None:
+            span = entry.span
+            break
+    facts.networks[name] = Network(name, on, span)
 
 
 def _words(entry: unitfile.Entry, specifiers: dict[str, str]) -> list[Word]:
