@@ -140,3 +140,25 @@ def test_windows_runner_default_shell_is_powershell() -> None:
 def test_powershell_script_file_is_read() -> None:
     text = f"docker run --rm -v {SOCKET_VOLUME} app\n"
     assert _rules("scripts/setup.ps1", text) == [(1, "SL101")]
+
+
+# Red-team round 6: false positives of the newest sources.
+
+
+@pytest.mark.parametrize(
+    "path", ["systemd/user/podman.socket", ".config/systemd/user/docker.socket"]
+)
+def test_user_unit_socket_mode_is_not_open(path: str) -> None:
+    # `%t` of a user unit is its runtime folder, the user's alone (0700).
+    text = "[Socket]\nListenStream=%t/podman/podman.sock\nSocketMode=0666\n"
+    assert _rules(path, text) == []
+
+
+def test_system_unit_socket_mode_is_still_open() -> None:
+    text = "[Socket]\nListenStream=%t/podman/podman.sock\nSocketMode=0666\n"
+    assert _rules("podman.socket", text) == [(3, "SL301")]
+
+
+def test_cross_env_prefix_points_a_client() -> None:
+    text = '{"scripts": {"t": "cross-env DOCKER_HOST=tcp://10.0.0.5:2375 jest"}}\n'
+    assert _rules("package.json", text) == [(1, "SL203")]

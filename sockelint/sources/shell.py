@@ -747,7 +747,8 @@ def unwrap(words: list[Word], env: list[Word]) -> tuple[list[Word], list[Word]]:
                 while rest and is_assignment(rest[0].text):
                     env.append(rest[0])
                     rest = rest[1:]
-        elif program == "env":
+        elif program in ("env", "cross-env"):
+            # cross-env: npm scripts' portable `NAME=value command`.
             rest = _env_arguments(rest, env)
         elif program == "command":
             if rest and rest[0].text in ("-v", "-V"):

@@ -148,7 +148,15 @@ def _socket_settings(path: str, found: list[unitfile.Entry]) -> list[SocketSetti
         )
         for entry in listens
         if entry.text.startswith(("/", "%"))
+        and not _in_user_runtime_dir(entry.word(specifiers).text)
     ][:1]
+
+
+def _in_user_runtime_dir(path: str) -> bool:
+    """A socket in a user's runtime folder (`%t` of a user unit,
+    `/run/user/UID`): that folder is the user's alone (0700), so the
+    socket's own mode opens it to nobody else."""
+    return path.startswith(("$XDG_RUNTIME_DIR/", "/run/user/"))
 
 
 def _engine_socket_unit(
