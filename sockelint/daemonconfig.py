@@ -36,7 +36,7 @@ def read_daemon_json(
     try:
         root = jsonspans.parse(text, excerpt)
     except jsonspans.JsonError as error:
-        return [], [Problem(error.span, f"not valid JSON: {error.reason}")]
+        return [], [error.problem]
     if root.kind != "object":
         return [], []
 

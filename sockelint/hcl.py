@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sockelint.model import Problem, Word
+from sockelint import sockets
+from sockelint.model import Mount, Problem, Word
 from sockelint.span import Span
 
 if TYPE_CHECKING:
@@ -785,6 +786,18 @@ class Values:
         raw = self.text[node.start : node.end]
         excerpt = mapped_excerpt(self.path, node.value, places)
         return ExcerptWord(node.value, self.span(node), raw, excerpt)
+
+    def mount(self, source: Str, target: str | None, read_only: Span | None) -> Mount:
+        """A bind mount of the host path written as `source`, which is where
+        a finding about it points."""
+        word = self.word(source)
+        return Mount(
+            source=word,
+            span=word.span,
+            host_path=sockets.normalise(self.value_text(source)) or None,
+            target=target,
+            read_only=read_only,
+        )
 
     def excerpt(self, node: Str) -> Excerpt:
         from sockelint.excerpt import mapped_excerpt

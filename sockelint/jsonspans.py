@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from sockelint.excerpt import Excerpt
-from sockelint.model import Word
+from sockelint.model import Problem, Word
 from sockelint.span import Span
 
 # Deeper than any real config; well before Python's recursion limit.
@@ -32,6 +32,11 @@ class JsonError(ValueError):
         super().__init__(reason)
         self.reason = reason
         self.span = span
+
+    @property
+    def problem(self) -> Problem:
+        """The SL000 problem every JSON source reports for it."""
+        return Problem(self.span, f"not valid JSON: {self.reason}")
 
 
 @dataclass(slots=True)

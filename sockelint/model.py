@@ -42,6 +42,19 @@ class Word:
         column = span.column + shift
         return Span(span.path, span.line, column + start, span.line, column + end)
 
+    def items(self, separator: str = ",") -> list[Word]:
+        """The non-empty items of a list written in one word (`docker,wheel`),
+        each placed on its own text where the word's columns are known."""
+        found: list[Word] = []
+        offset = 0
+        for piece in self.text.split(separator):
+            start = offset + len(piece) - len(piece.lstrip())
+            name = piece.strip()
+            offset += len(piece) + len(separator)
+            if name:
+                found.append(Word(name, self.part(start, start + len(name)), name))
+        return found
+
 
 @dataclass(slots=True)
 class Command:

@@ -592,17 +592,7 @@ def _user(
 
 def _group_words(reader: _Reader, arg: _Arg | None, scope: _Scope) -> list[Word]:
     """Each group named, placed on its own name in a comma list."""
-    found: list[Word] = []
-    for word in _words(reader, arg, scope):
-        offset = 0
-        for piece in word.text.split(","):
-            start = offset + len(piece) - len(piece.lstrip())
-            name = piece.strip()
-            offset += len(piece) + 1
-            if name:
-                span = word.part(start, start + len(name))
-                found.append(Word(name, span, name))
-    return found
+    return [item for word in _words(reader, arg, scope) for item in word.items()]
 
 
 def _compose(

@@ -91,9 +91,10 @@ RootReader = Callable[["Yaml", MappingNode, Facts], None]
 
 
 def parse_yaml(document: Document, read_root: RootReader) -> Facts:
-    """The frame of every YAML CI source: each document of the file parsed
-    (its problems kept as SL000), each mapping at the top handed to the
-    source's own reader. A list or a scalar at the top is no pipeline."""
+    """The frame of the YAML sources (CI, Taskfile, cloud-init): each
+    document of the file parsed (its problems kept as SL000), each mapping
+    at the top handed to the source's own reader. A list or a scalar at the
+    top is no pipeline."""
     facts = Facts(document.path, document.kind)
     roots, problems = yamlnodes.documents(document.text, document.path)
     facts.problems += problems

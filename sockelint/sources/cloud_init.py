@@ -52,13 +52,7 @@ def parse(document: Document) -> Facts:
 
     readable = Document(document.path, _masked(document.text), document.kind)
     readable.location = document.location
-    roots, problems = yamlnodes.documents(readable.text, document.path)
-    facts.problems += problems
-    yaml = Yaml(readable)
-    for root in roots:
-        if isinstance(root, MappingNode):
-            _config(yaml, root, facts)
-    return facts
+    return ci_common.parse_yaml(readable, _config)
 
 
 def _masked(text: str) -> str:
@@ -137,14 +131,7 @@ def _group_names(yaml: Yaml, node: Node) -> list[Word]:
     for item in items:
         if not isinstance(item, ScalarNode) or yamlnodes.is_null(item):
             continue
-        word = yaml.word(item)
-        offset = 0
-        for piece in word.text.split(","):
-            start = offset + len(piece) - len(piece.lstrip())
-            name = piece.strip()
-            offset += len(piece) + 1
-            if name:
-                found.append(Word(name, word.part(start, start + len(name)), name))
+        found += yaml.word(item).items()
     return found
 
 

@@ -24,7 +24,7 @@ import re
 from sockelint import dockercli, jsonspans
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
-from sockelint.model import Command, Facts, Mount, Problem, Word, Workload
+from sockelint.model import Command, Facts, Mount, Word, Workload
 from sockelint.span import Span
 
 ORIGIN = "devcontainer"
@@ -56,7 +56,7 @@ def parse(document: Document) -> Facts:
     try:
         root = jsonspans.parse(document.text, excerpt, trailing_commas=True)
     except jsonspans.JsonError as error:
-        facts.problems.append(Problem(error.span, f"not valid JSON: {error.reason}"))
+        facts.problems.append(error.problem)
         return facts
     if root.kind != "object":
         return facts

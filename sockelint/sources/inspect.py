@@ -18,7 +18,6 @@ from sockelint.model import (
     Facts,
     Mount,
     Port,
-    Problem,
     Word,
     Workload,
 )
@@ -32,7 +31,7 @@ def parse(document: Document) -> Facts:
             document.text, Excerpt.whole(document.path, document.text)
         )
     except jsonspans.JsonError as error:
-        facts.problems.append(Problem(error.span, f"not valid JSON: {error.reason}"))
+        facts.problems.append(error.problem)
         return facts
 
     containers = root.items if root.kind == "array" else [root]

@@ -18,7 +18,7 @@ not on compose-style container networks.
 
 from __future__ import annotations
 
-from sockelint import hcl, sockets
+from sockelint import hcl
 from sockelint.document import Document
 from sockelint.hcl import Block, Body, Node, ObjectExpr, Str, Values
 from sockelint.model import EnvVar, Facts, Mount, Word, Workload
@@ -141,18 +141,11 @@ def _bind(values: Values, body: Body | None) -> Mount | None:
     source = body.value("source")
     if kind != "bind" or not isinstance(source, Str):
         return None
-    word = values.word(source)
     only = None
     read_only = body.attribute("readonly") or body.attribute("read_only")
     if read_only is not None and hcl.is_true(read_only.value):
         only = values.attribute_span(read_only)
-    return Mount(
-        source=word,
-        span=word.span,
-        host_path=sockets.normalise(values.value_text(source)) or None,
-        target=values.resolved(body.value("target")),
-        read_only=only,
-    )
+    return values.mount(source, values.resolved(body.value("target")), only)
 
 
 def _env(values: Values, task: Body) -> list[EnvVar]:

@@ -16,7 +16,7 @@ import re
 from sockelint import jsonspans
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt, MappedExcerpt, Place, mapped_excerpt
-from sockelint.model import Facts, Problem
+from sockelint.model import Facts
 
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")
 
@@ -32,7 +32,7 @@ def parse(document: Document) -> Facts:
             document.text, Excerpt.whole(document.path, document.text)
         )
     except jsonspans.JsonError as error:
-        facts.problems.append(Problem(error.span, f"not valid JSON: {error.reason}"))
+        facts.problems.append(error.problem)
         return facts
 
     scripts = root.get("scripts") if root.kind == "object" else None

@@ -18,7 +18,7 @@ Reference: https://developer.hashicorp.com/packer/integrations/hashicorp/docker
 
 from __future__ import annotations
 
-from sockelint import hcl, sockets
+from sockelint import hcl
 from sockelint.document import Document
 from sockelint.hcl import Block, Node, ObjectExpr, Str, Values
 from sockelint.model import Command, Facts, Mount, Workload
@@ -89,18 +89,11 @@ def _volume(values: Values, key: Node, target: Node) -> Mount | None:
     read-only."""
     if not isinstance(key, Str):
         return None
-    word = values.word(key)
     inside = values.resolved(target)
     read_only = None
     if inside is not None and inside.endswith(":ro"):
         inside, read_only = inside[:-3], values.span(target)
-    return Mount(
-        source=word,
-        span=word.span,
-        host_path=sockets.normalise(values.value_text(key)) or None,
-        target=inside,
-        read_only=read_only,
-    )
+    return values.mount(key, inside, read_only)
 
 
 def _build(

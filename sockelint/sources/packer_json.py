@@ -18,7 +18,7 @@ from sockelint import jsonspans, sockets
 from sockelint.document import Document
 from sockelint.excerpt import Excerpt
 from sockelint.jsonspans import Node
-from sockelint.model import Command, Facts, Mount, Problem, Word, Workload
+from sockelint.model import Command, Facts, Mount, Word, Workload
 from sockelint.sources import ci_common
 from sockelint.sources.package_json import string_excerpt
 
@@ -31,7 +31,7 @@ def parse(document: Document) -> Facts:
     try:
         root = jsonspans.parse(document.text, excerpt)
     except jsonspans.JsonError as error:
-        facts.problems.append(Problem(error.span, f"not valid JSON: {error.reason}"))
+        facts.problems.append(error.problem)
         return facts
     if root.kind != "object":
         return facts

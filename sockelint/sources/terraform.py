@@ -276,17 +276,10 @@ def _bind(values: Values, body: Body) -> Mount | None:
 def _mount(
     values: Values, source: Str, target: Node | None, read_only: hcl.Attribute | None
 ) -> Mount:
-    word = values.word(source)
     only = None
     if read_only is not None and hcl.is_true(read_only.value):
         only = values.attribute_span(read_only)
-    return Mount(
-        source=word,
-        span=word.span,
-        host_path=sockets.normalise(values.value_text(source)) or None,
-        target=values.resolved(target),
-        read_only=only,
-    )
+    return values.mount(source, values.resolved(target), only)
 
 
 def _env_list(values: Values, node: Node | None) -> list[EnvVar]:
